@@ -1,0 +1,85 @@
+"""A small benchmark harness for `make bench`.
+
+Each app may have a `benchmarks` module whose functions are registered with `@benchmark`. A
+registered function sets up its data and returns the callable to time; the harness times it
+`runs` times, counts its SQL queries on one extra run, and reports median and p95.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+Timed = Callable[[], object]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    setup: Callable[[], Timed]
+    runs: int
+    warmup: int
+
+
+REGISTRY: dict[str, Benchmark] = {}
+
+
+def benchmark(
+    name: str, *, runs: int = 200, warmup: int = 5
+) -> Callable[[Callable[[], Timed]], Callable[[], Timed]]:
+    def register(setup: Callable[[], Timed]) -> Callable[[], Timed]:
+        if name in REGISTRY:
+            raise ValueError(f"Two benchmarks are named {name!r}.")
+        REGISTRY[name] = Benchmark(name=name, setup=setup, runs=runs, warmup=warmup)
+        return setup
+
+    return register
+
+
+def expect_ok(client: Client, url: str) -> Timed:
+    """A timed GET that fails the benchmark when the page does not answer 200."""
+
+    def get() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise AssertionError(f"GET {url} answered {response.status_code}, not 200.")
+        return response
+
+    return get
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The nearest-rank percentile: the smallest sample with `fraction` of samples at or below."""
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without float surprises
+    return ordered[int(rank) - 1]
+
+
+def run_benchmark(bench: Benchmark) -> dict[str, Any]:
+    timed = bench.setup()
+    for _ in range(bench.warmup):
+        timed()
+    with CaptureQueriesContext(connection) as queries:
+        timed()
+    # Read now: the next request clears the connection's query log the slice points into.
+    query_count = len(queries.captured_queries)
+    samples_ms = []
+    for _ in range(bench.runs):
+        start = time.perf_counter()
+        timed()
+        samples_ms.append((time.perf_counter() - start) * 1000)
+    return {
+        "name": bench.name,
+        "median_ms": round(statistics.median(samples_ms), 3),
+        "p95_ms": round(percentile(samples_ms, 0.95), 3),
+        "min_ms": round(min(samples_ms), 3),
+        "queries": query_count,
+        "runs": bench.runs,
+    }

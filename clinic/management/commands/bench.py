@@ -1,0 +1,73 @@
+"""Run the benchmarks of every app on a throwaway test database and write the figures."""
+
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from clinic.bench import REGISTRY, run_benchmark
+
+
+class Command(BaseCommand):
+    help = "Run the benchmarks (on a test database) and write var/bench/results.json."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("names", nargs="*", help="Only these benchmarks (prefixes work).")
+        parser.add_argument(
+            "--output",
+            default=str(Path(settings.VAR_DIR) / "bench" / "results.json"),
+            help="Where to write the JSON results.",
+        )
+
+    def handle(self, *args: Any, names: list[str], output: str, **options: Any) -> None:
+        autodiscover_modules("benchmarks")
+        selected = [
+            bench
+            for name, bench in sorted(REGISTRY.items())
+            if not names or any(name.startswith(prefix) for prefix in names)
+        ]
+        if not selected:
+            raise CommandError(
+                f"No benchmark matches {' '.join(names)}. Known: {', '.join(sorted(REGISTRY))}."
+            )
+        # The benchmarks fill their own clinic; the real database is never touched.
+        setup_test_environment()
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            results = []
+            for bench in selected:
+                self.stderr.write(f"running {bench.name} ...")
+                results.append(run_benchmark(bench))
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+        report = {
+            "database": connection.vendor,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "when": timezone.now().isoformat(),
+            "benchmarks": results,
+        }
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        self.stdout.write(self._table(results))
+        self.stdout.write(f"\n{connection.vendor}; written to {path}")
+
+    @staticmethod
+    def _table(results: list[dict[str, Any]]) -> str:
+        header = f"{'benchmark':<28}{'median ms':>11}{'p95 ms':>10}{'queries':>9}{'runs':>7}"
+        lines = [header, "-" * len(header)]
+        for row in results:
+            lines.append(
+                f"{row['name']:<28}{row['median_ms']:>11.3f}{row['p95_ms']:>10.3f}"
+                f"{row['queries']:>9}{row['runs']:>7}"
+            )
+        return "\n".join(lines)

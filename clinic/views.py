@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic.roles import Role, home_url_name, role_required
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The public front page; a logged-in person goes to their own home page."""
+    if not request.user.is_authenticated:
+        return render(request, "clinic/index.html")
+    url_name = home_url_name(request.user)
+    if url_name is None:
+        return render(request, "clinic/no_role.html", status=403)
+    return redirect(url_name)
+
+
+@role_required(Role.PATIENT)
+def patient_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinic/home_patient.html")
+
+
+@role_required(Role.RECEPTIONIST)
+def reception_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinic/home_reception.html", {"now": timezone.now()})
+
+
+@role_required(Role.DOCTOR)
+def doctor_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinic/home_doctor.html", {"now": timezone.now()})
+
+
+@role_required(Role.MANAGER)
+def manager_home(request: HttpRequest) -> HttpResponse:
+    people = dict(
+        Group.objects.filter(name__in=[role.value for role in Role])
+        .annotate(count=Count("user", filter=Q(user__is_active=True)))
+        .values_list("name", "count")
+    )
+    return render(
+        request,
+        "clinic/home_manager.html",
+        {
+            "people": [(role.value, people.get(role.value, 0)) for role in Role],
+            "database_vendor": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            "broker": "Redis" if settings.REDIS_URL else "files under var/broker (no server)",
+        },
+    )

@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from clinic.management.commands.demo_data import DEMO_PASSWORD
+from clinic.models import User
+from clinic.roles import Role, roles_of
+
+
+def test_demo_data_gives_a_login_for_every_role_and_prints_it(db, capsys, settings):
+    settings.DEBUG = True
+    call_command("demo_data")
+    printed = capsys.readouterr().out
+    assert DEMO_PASSWORD in printed
+    for role in Role:
+        assert role.value in printed
+        login = next(u for u in User.objects.all() if role in roles_of(u))
+        assert login.email in printed
+        assert login.check_password(DEMO_PASSWORD)
+
+
+def test_demo_data_run_twice_changes_nothing(db, settings):
+    settings.DEBUG = True
+    call_command("demo_data")
+    count = User.objects.count()
+    call_command("demo_data")
+    assert User.objects.count() == count
+
+
+def test_demo_data_refuses_to_run_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("demo_data")
+    assert not User.objects.exists()
