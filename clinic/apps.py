@@ -8,6 +8,6 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from clinic.roles import grant_manager_permissions
+        from clinic.roles import ensure_role_groups
 
-        post_migrate.connect(grant_manager_permissions, dispatch_uid="clinic.manager_permissions")
+        post_migrate.connect(ensure_role_groups, dispatch_uid="clinic.manager_permissions")

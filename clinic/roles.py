@@ -74,17 +74,20 @@ def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-def grant_manager_permissions(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """Give the Manager group every permission on the clinic's own models (post_migrate).
+def ensure_role_groups(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After every migrate (post_migrate): the four role groups exist, and Manager holds every
+    permission on the clinic's own models.
 
-    Models that must never be edited through the application (the audit log) declare only the
-    "view" permission, so there is nothing to exclude here.
+    The groups are first made by a data migration; this puts back one that was deleted, and
+    restores them after a test database is flushed. Models that must never be edited through
+    the application (the audit log) declare only the "view" permission, so there is nothing to
+    exclude here.
     """
     from django.contrib.auth.models import Group, Permission
 
-    manager = Group.objects.using(using).filter(name=Role.MANAGER.value).first()
-    if manager is None:
-        return
+    for role in Role:
+        Group.objects.using(using).get_or_create(name=role.value)
+    manager = Group.objects.using(using).get(name=Role.MANAGER.value)
     permissions = Permission.objects.using(using).filter(
         content_type__app_label__in=MANAGED_APPS
     ) | Permission.objects.using(using).filter(

@@ -14,6 +14,14 @@ def test_it_creates_the_four_role_groups_by_migration(db):
     assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
 
 
+def test_a_deleted_role_group_comes_back_at_the_next_migrate(db):
+    from django.core.management import call_command
+
+    Group.objects.filter(name="Doctor").delete()
+    call_command("migrate", verbosity=0)
+    assert Group.objects.filter(name="Doctor").exists()
+
+
 def test_managers_may_administer_every_model_of_the_clinic(db):
     granted = set(
         Group.objects.get(name="Manager").permissions.values_list(
