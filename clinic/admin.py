@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from clinic.models import User
+from clinic.models import AuditEntry, User
 
 
 @admin.register(User)
@@ -27,3 +27,23 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             readonly.append("is_superuser")
         return readonly
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: managers read and filter the log; nobody edits or deletes it."""
+
+    list_display = ("created_at", "actor", "action", "patient", "ip_address")
+    list_filter = ("action", "created_at", "actor")
+    search_fields = ("patient__email", "patient__last_name", "actor__email", "detail")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "patient")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

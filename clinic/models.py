@@ -50,3 +50,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class AuditEntry(models.Model):
+    """One staff view or change of a patient's record. Written by clinic.audit, never edited.
+
+    Only the "view" permission exists, so not even a manager can change or delete an entry
+    through the admin.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="audit_actions")
+    patient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="audit_entries")
+    action = models.CharField(max_length=100)
+    detail = models.TextField(blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ("view",)
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.patient}"

@@ -227,6 +227,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# How many proxies stand in front of the app: the API's rate limits key on the client address
+# taken that many hops back in X-Forwarded-For (0: the socket's address, which cannot be forged).
+NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,26 +1,32 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import health, views
+from clinic import accounts, health, home
+from clinic.api import api
 
 admin.site.site_header = "Clinic administration"
 
 urlpatterns = [
-    path("", views.index, name="home"),
+    path("", home.index, name="home"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            extra_email_context={"clinic_name": settings.CLINIC_NAME}
-        ),
-        name="password_reset",
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password_change/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("patient/", views.patient_home, name="patient-home"),
-    path("reception/", views.reception_home, name="reception-home"),
-    path("doctor/", views.doctor_home, name="doctor-home"),
-    path("manager/", views.manager_home, name="manager-home"),
+    path("patient/", home.patient_home, name="patient-home"),
+    path("reception/", home.reception_home, name="reception-home"),
+    path("doctor/", home.doctor_home, name="doctor-home"),
+    path("manager/", home.manager_home, name="manager-home"),
     path("healthz", health.healthz, name="healthz"),
+    path("", include("planner.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -42,7 +42,7 @@ def test_it_logs_in_with_the_email_in_any_case(client, alice):
 
 def test_it_refuses_a_wrong_password_with_a_message(client, alice):
     response = client.post(reverse("login"), {"username": alice.email, "password": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"enter a correct email address and password" in response.content
     assert "_auth_user_id" not in client.session
 

@@ -31,3 +31,13 @@ def test_demo_data_refuses_to_run_in_production(db, settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("demo_data")
     assert not User.objects.exists()
+
+
+def test_demo_data_has_a_course_in_every_state(db, settings):
+    from planner.models import PlanStatus, TreatmentPlan
+
+    settings.DEBUG = True
+    call_command("demo_data")
+    assert set(TreatmentPlan.objects.values_list("status", flat=True)) == set(PlanStatus.values)
+    assert TreatmentPlan.objects.filter(requires_doctor_review=True, booking_blocked=False).exists()
+    assert TreatmentPlan.objects.filter(booking_blocked=True).exists()

@@ -8,11 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.test.utils import setup_test_environment, teardown_test_environment
+from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from clinic.bench import REGISTRY, run_benchmark
+
+# Each benchmark gets an empty in-memory cache: rate limits and cached pages start afresh.
+BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 class Command(BaseCommand):
@@ -37,14 +40,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No benchmark matches {' '.join(names)}. Known: {', '.join(sorted(REGISTRY))}."
             )
-        # The benchmarks fill their own clinic; the real database is never touched.
+        # The benchmarks fill their own clinic; the real database and cache are never touched.
         setup_test_environment()
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
             results = []
             for bench in selected:
                 self.stderr.write(f"running {bench.name} ...")
-                results.append(run_benchmark(bench))
+                with override_settings(CACHES=BENCH_CACHES):
+                    results.append(run_benchmark(bench))
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()

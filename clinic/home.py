@@ -1,3 +1,9 @@
+"""Each role's home page.
+
+Like urls.py and the API router, this is project wiring (DESIGN.md): a home page gathers what
+every layer has for its reader, so it may import them all. Nothing else in clinic/ does.
+"""
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
@@ -6,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clinic.roles import Role, home_url_name, role_required
+from planner.models import TreatmentPlan
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -20,7 +27,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PATIENT)
 def patient_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/home_patient.html")
+    plans = TreatmentPlan.objects.filter(patient=request.user).order_by("-created_at")
+    return render(request, "clinic/home_patient.html", {"plans": plans})
 
 
 @role_required(Role.RECEPTIONIST)
@@ -30,7 +38,8 @@ def reception_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.DOCTOR)
 def doctor_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/home_doctor.html", {"now": timezone.now()})
+    awaiting = TreatmentPlan.objects.awaiting_approval()
+    return render(request, "clinic/home_doctor.html", {"now": timezone.now(), "awaiting": awaiting})
 
 
 @role_required(Role.MANAGER)

@@ -1,0 +1,15 @@
+"""The JSON API router: project wiring that mounts each app's router (DESIGN.md)."""
+
+from ninja import NinjaAPI
+
+from planner.api import router as plans_router
+
+api = NinjaAPI(
+    title="Pico Clinic API",
+    version="1",
+    description="Plan pico-laser courses and book them. Times are UTC (ISO 8601).",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/plans", plans_router, tags=["plans"])

@@ -1,0 +1,153 @@
+"""The planner's JSON API: POST /api/plans/preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.throttling import UserRateThrottle
+from pydantic import ConfigDict, model_validator
+
+from planner.rules import (
+    Area,
+    Concern,
+    InkAmount,
+    Intake,
+    Scarring,
+    ScreeningAnswers,
+    Severity,
+    SunExposure,
+    TattooColours,
+    TattooDetails,
+    TattooLocation,
+    recommend,
+)
+from planner.rules.intake import MAX_AGE, MIN_AGE
+
+router = Router()
+
+
+class PreviewThrottle(UserRateThrottle):
+    """Per user when logged in, per address otherwise (NINJA_NUM_PROXIES says which)."""
+
+    scope = "plan_preview"
+
+
+class TattooIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    colours: TattooColours
+    ink: InkAmount
+    scarring: Scarring
+    layering: bool
+    location: TattooLocation
+
+
+class ScreeningIn(Schema):
+    """Screening answers; any left out count as "no"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pregnant: bool = False
+    gold_therapy_ever: bool = False
+    active_infection_at_site: bool = False
+    sunburn_now: bool = False
+    isotretinoin_last_6_months: bool = False
+    photosensitising_drugs_or_disease: bool = False
+    tan_or_strong_sun_last_4_weeks: bool = False
+    keloid_or_hypertrophic_scarring: bool = False
+    anticoagulants: bool = False
+    immunosuppressed: bool = False
+    topical_retinoids_or_acids_last_week: bool = False
+    history_of_pih: bool = False
+
+
+class IntakeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    concern: Concern
+    severity: Severity = Field(description='For wrinkles, "severe" means deep or dynamic.')
+    area: Area
+    fitzpatrick: int = Field(ge=1, le=6, description="Fitzpatrick skin type, 1 to 6.")
+    sensitive_skin: bool
+    age: int = Field(ge=MIN_AGE, le=MAX_AGE)
+    sun_exposure: SunExposure
+    uses_sunscreen: bool
+    tattoo: TattooIn | None = Field(None, description="Required when the concern is a tattoo.")
+    screening: ScreeningIn = Field(default_factory=ScreeningIn)
+
+    @model_validator(mode="after")
+    def tattoo_only_for_tattoos(self) -> IntakeIn:
+        if self.concern is Concern.TATTOO and self.tattoo is None:
+            raise ValueError("tattoo details are needed when the concern is a tattoo")
+        if self.concern is not Concern.TATTOO and self.tattoo is not None:
+            raise ValueError("tattoo details apply only when the concern is a tattoo")
+        return self
+
+    def to_intake(self) -> Intake:
+        return Intake(
+            concern=self.concern,
+            severity=self.severity,
+            area=self.area,
+            fitzpatrick=self.fitzpatrick,
+            sensitive_skin=self.sensitive_skin,
+            age=self.age,
+            sun_exposure=self.sun_exposure,
+            uses_sunscreen=self.uses_sunscreen,
+            tattoo=TattooDetails(**self.tattoo.model_dump()) if self.tattoo else None,
+            screening=ScreeningAnswers(**self.screening.model_dump()),
+        )
+
+
+class IntervalOut(Schema):
+    min: int
+    ideal: int
+    max: int
+
+
+class WeeksOut(Schema):
+    from_: int = Field(alias="from")
+    to: int
+
+
+class FlagOut(Schema):
+    code: str
+    kind: str = Field(description="hard_stop (blocks booking) or doctor_review")
+    text: str
+    source: str
+
+
+class ReasonOut(Schema):
+    text: str
+    source: str = Field(description="A seed file under shared/seeds/, or a published reference.")
+
+
+class RecommendationOut(Schema):
+    concern: Concern
+    sessions: int
+    sessions_min: int
+    sessions_max: int
+    interval_days: IntervalOut
+    review_after_session: int
+    first_results_weeks: WeeksOut
+    combination_therapy: bool
+    kirby_desai: int | None
+    flags: list[FlagOut]
+    requires_doctor_review: bool
+    booking_blocked: bool
+    reasons: list[ReasonOut]
+    policy_version: str
+
+
+@router.post(
+    "/preview",
+    response=RecommendationOut,
+    by_alias=True,
+    auth=None,
+    throttle=[PreviewThrottle("30/m")],
+    summary="Preview the course an intake would get",
+    description="Nothing about the patient is stored. Rate limited to 30 requests a minute.",
+)
+def preview(request: HttpRequest, payload: IntakeIn) -> dict[str, Any]:
+    return recommend(payload.to_intake()).as_dict()

@@ -1,0 +1,162 @@
+"""A patient's treatment plan, made from a recommendation and adjusted by doctors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from planner.rules import POLICY, Concern, Window
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped"
+
+
+OPEN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.APPROVED, PlanStatus.IN_PROGRESS)
+CONCERN_CHOICES = [(concern.value, concern.label.capitalize()) for concern in Concern]
+
+
+class TreatmentPlanQuerySet(models.QuerySet["TreatmentPlan"]):
+    def open(self) -> TreatmentPlanQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting_approval(self) -> TreatmentPlanQuerySet:
+        """Proposed plans, flagged ones first (the doctor's review queue), oldest first."""
+        return (
+            self.filter(status=PlanStatus.PROPOSED)
+            .order_by("-booking_blocked", "-requires_doctor_review", "created_at")
+            .select_related("patient")
+        )
+
+
+class TreatmentPlan(models.Model):
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plans"
+    )
+    concern = models.CharField(max_length=20, choices=CONCERN_CHOICES)
+    status = models.CharField(
+        max_length=20, choices=PlanStatus.choices, default=PlanStatus.PROPOSED, db_index=True
+    )
+    sessions = models.PositiveSmallIntegerField()
+    sessions_min = models.PositiveSmallIntegerField()
+    sessions_max = models.PositiveSmallIntegerField()
+    interval_min_days = models.PositiveSmallIntegerField()
+    interval_ideal_days = models.PositiveSmallIntegerField()
+    interval_max_days = models.PositiveSmallIntegerField()
+    review_after_session = models.PositiveSmallIntegerField()
+    first_results_from_weeks = models.PositiveSmallIntegerField()
+    first_results_to_weeks = models.PositiveSmallIntegerField()
+    combination_therapy = models.BooleanField(default=False)
+    kirby_desai = models.PositiveSmallIntegerField(null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    requires_doctor_review = models.BooleanField(default=False)
+    booking_blocked = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    # The intake the plan was made from, so that a doctor changing the concern re-plans from it.
+    intake = models.JSONField()
+    policy_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_plans",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TreatmentPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # DESIGN.md invariant 2, held by the database as well as by the services.
+            models.CheckConstraint(
+                condition=Q(interval_min_days__gte=POLICY.window_floor_days)
+                & Q(interval_max_days__lte=POLICY.window_ceiling_days)
+                & Q(interval_min_days__lte=F("interval_ideal_days"))
+                & Q(interval_ideal_days__lte=F("interval_max_days")),
+                name="plan_window_inside_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions_min__gte=POLICY.sessions_floor)
+                & Q(sessions_max__lte=POLICY.sessions_ceiling)
+                & Q(sessions_min__lte=F("sessions"))
+                & Q(sessions__lte=F("sessions_max")),
+                name="plan_sessions_inside_bounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_concern_display()} course for {self.patient} ({self.get_status_display()})"
+        )
+
+    @property
+    def window(self) -> Window:
+        return Window(self.interval_min_days, self.interval_ideal_days, self.interval_max_days)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a revision records before and after a change."""
+        return {
+            "concern": self.concern,
+            "status": self.status,
+            "sessions": self.sessions,
+            "sessions_min": self.sessions_min,
+            "sessions_max": self.sessions_max,
+            "interval_min_days": self.interval_min_days,
+            "interval_ideal_days": self.interval_ideal_days,
+            "interval_max_days": self.interval_max_days,
+            "review_after_session": self.review_after_session,
+        }
+
+
+class RevisionAction(models.TextChoices):
+    CREATED = "created", "Proposed from the intake"
+    APPROVED = "approved", "Approved"
+    ADJUSTED = "adjusted", "Adjusted"
+    STARTED = "started", "Course started"
+    COMPLETED = "completed", "Course completed"
+    STOPPED = "stopped", "Stopped"
+
+
+class PlanRevision(models.Model):
+    """One change to a plan: who, when, what it was before and after, and why."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, choices=RevisionAction.choices)
+    reason = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.author or 'the planner'}"
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field this revision changed."""
+        if not self.before:
+            return []
+        return [
+            (name.replace("_", " "), self.before.get(name), value)
+            for name, value in self.after.items()
+            if self.before.get(name) != value
+        ]

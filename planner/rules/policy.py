@@ -1,0 +1,448 @@
+"""The planning policy: every number the planner uses, in one table a doctor can read.
+
+A plan records the version it was made under. Change a number here, bump VERSION, and say why in
+the commit. Each entry names its source (see `sources`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from planner.rules import sources as src
+from planner.rules.intake import Concern, ScreeningAnswers, Severity
+
+VERSION = "2026.11-1"
+
+
+class FlagKind(StrEnum):
+    # Blocks booking treatment sessions until the answer changes.
+    HARD_STOP = "hard_stop"
+    # A doctor reviews the intake before the plan is approved; a consultation may be booked.
+    DOCTOR_REVIEW = "doctor_review"
+
+
+@dataclass(frozen=True)
+class SessionRange:
+    minimum: int
+    typical: int
+    maximum: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.minimum <= self.typical <= self.maximum:
+            raise ValueError(f"A session range needs 1 <= min <= typical <= max: {self}")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Days allowed between one session and the next."""
+
+    min_days: int
+    ideal_days: int
+    max_days: int
+
+    def __post_init__(self) -> None:
+        if not self.min_days <= self.ideal_days <= self.max_days:
+            raise ValueError(f"A window needs min <= ideal <= max: {self}")
+
+    def contains(self, days: int) -> bool:
+        return self.min_days <= days <= self.max_days
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A sentence a patient can read and where it comes from; for a seed, also the seed's own
+    words, which a test finds verbatim in the seed file."""
+
+    text: str
+    source: str
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class ConcernRule:
+    by_severity: Mapping[Severity, SessionRange]
+    reason: Cited
+    severe_reason: Cited | None = None
+    large_area_extra: int = 0
+    large_area_reason: Cited | None = None
+    combination_therapy: Cited | None = None
+
+
+@dataclass(frozen=True)
+class ScreeningRule:
+    answer: str  # a field of ScreeningAnswers
+    kind: FlagKind
+    question: str  # asked of the patient in the intake
+    flag: str  # what the doctor and the patient see when the answer is yes
+    source: str
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    sessions_floor: int
+    sessions_ceiling: int
+    sessions_ceiling_reason: Cited
+    window_floor_days: int
+    window_ceiling_days: int
+    concerns: Mapping[Concern, ConcernRule]
+    standard_window: Window
+    slower_window: Window  # sensitive skin or a darker complexion
+    slowest_window: Window  # both
+    standard_window_reason: Cited
+    slower_window_reason: Cited
+    darker_from_fitzpatrick: int
+    sun_without_sunscreen_extra: int
+    sun_reason: Cited
+    # The doctor reviews after session `review_after_short` in courses of up to
+    # `short_course_max` sessions, after `review_after_long` in longer ones.
+    review_after_short: int
+    review_after_long: int
+    short_course_max: int
+    review_reason: Cited
+    mature_skin_age: int
+    first_results_weeks: tuple[int, int]
+    slower_first_results_weeks: tuple[int, int]
+    first_results_reason: Cited
+    slower_first_results_reason: Cited
+    screening: tuple[ScreeningRule, ...]
+
+    def __post_init__(self) -> None:
+        # The bounds of the product (DESIGN.md, invariant 2): nothing in the table may leave them.
+        for window in (self.standard_window, self.slower_window, self.slowest_window):
+            if not (
+                self.window_floor_days <= window.min_days
+                and window.max_days <= self.window_ceiling_days
+            ):
+                raise ValueError(
+                    f"{window} leaves {self.window_floor_days}-{self.window_ceiling_days} days"
+                )
+        for concern, rule in self.concerns.items():
+            for severity, sessions in rule.by_severity.items():
+                if not (
+                    self.sessions_floor <= sessions.minimum
+                    and sessions.maximum <= self.sessions_ceiling
+                ):
+                    raise ValueError(f"{concern}/{severity}: {sessions} leaves the session bounds")
+        if set(self.concerns) != set(Concern):
+            raise ValueError("Every concern needs a rule.")
+        if {rule.answer for rule in self.screening} != set(ScreeningAnswers.names()):
+            raise ValueError("Every screening answer needs exactly one rule.")
+
+    def window_for(self, *, sensitive_skin: bool, fitzpatrick: int) -> Window:
+        darker = fitzpatrick >= self.darker_from_fitzpatrick
+        if sensitive_skin and darker:
+            return self.slowest_window
+        if sensitive_skin or darker:
+            return self.slower_window
+        return self.standard_window
+
+
+def _by_severity(
+    mild: tuple[int, int, int], moderate: tuple[int, int, int], severe: tuple[int, int, int]
+) -> Mapping[Severity, SessionRange]:
+    return MappingProxyType(
+        {
+            Severity.MILD: SessionRange(*mild),
+            Severity.MODERATE: SessionRange(*moderate),
+            Severity.SEVERE: SessionRange(*severe),
+        }
+    )
+
+
+# The seeds' own words, quoted where a rule stands on them (tests find each one in its file).
+_Q_LINES = (
+    "If fine lines and wrinkles are your main concern, you might only need two or three "
+    "treatments to reduce their appearance."
+)
+_Q_DEEP = "Additional treatments may be necessary for deeper or more dynamic wrinkles."
+_Q_LAXITY = (
+    "This estimate for the number of treatments you\u2019ll need also applies to treating skin "
+    "laxity."
+)
+_Q_PIGMENT = (
+    "It may take three or four treatments to address pigmentation issues like "
+    "post-inflammatory hyperpigmentation, such as hyperpigmentation brought on by UV damage, "
+    "dark spots, melasma, freckles, and other skin discolourations."
+)
+_Q_PIGMENT_MORE = (
+    "You could require more than 4 treatments if your pigmentation issues are severe or include "
+    "a greater area of skin."
+)
+_Q_MELASMA = (
+    "For managing melasma, which can be a challenging condition to treat, a combination of "
+    "several procedures may be necessary to achieve the best results compared to simply "
+    "removing a tattoo."
+)
+_Q_ACNE = (
+    "To decrease the visibility of scars and break down scar tissue, this acne scar removal "
+    "normally only needs 4 sessions."
+)
+_Q_FACTORS = (
+    "The number of sessions required for pico laser treatments depends on several factors, "
+    "including your skin condition, healing abilities, age, and lifestyle."
+)
+_Q_TATTOO = (
+    "It should only require between 3 and 5 treatments to completely remove the tattoo, "
+    "depending on the pigmentation, style, and colour of the individual tattoo."
+)
+_Q_TEN = "Most patients require about 10 treatments to achieve their ideal appearance goals."
+_Q_SPACING = (
+    "These treatments are spaced about by at least 2 to 4 weeks, or sometimes as long as 8 weeks "
+    "if you have sensitive skin or a darker complexion."
+)
+_Q_SUN = (
+    "individuals who frequently expose their skin to the sun without using sunblock may require "
+    "additional sessions."
+)
+_Q_SUN_HEALING = (
+    "Sun exposure can increase the workload on the skin, making it harder for the skin to "
+    "rejuvenate and heal efficiently."
+)
+_Q_REVIEW = "Generally speaking, majority would see improvement after 2nd or 3rd treatment."
+_Q_FIRST = (
+    "The majority of individuals see their first findings two to three weeks following their "
+    "initial session."
+)
+_Q_MATURE = (
+    "You might not see benefits for three to four weeks after your initial session, depending "
+    "on your specific skin problem, including your skin type, skin tone, and the seriousness of "
+    "your skin concern."
+)
+
+_LINES = _by_severity(mild=(2, 2, 3), moderate=(2, 3, 3), severe=(3, 4, 5))
+_PIGMENT = _by_severity(mild=(3, 3, 4), moderate=(3, 4, 4), severe=(4, 5, 6))
+_LINES_REASON = Cited(
+    "For fine lines and wrinkles, two or three sessions are usually enough when they are modest.",
+    src.SEED_HOW_MANY,
+    _Q_LINES,
+)
+_DEEP_REASON = Cited(
+    "Deeper or more dynamic wrinkles need additional sessions.", src.SEED_HOW_MANY, _Q_DEEP
+)
+_PIGMENT_SEVERE = Cited(
+    "Severe pigmentation can need more than four sessions.", src.SEED_HOW_MANY, _Q_PIGMENT_MORE
+)
+_PIGMENT_AREA = Cited(
+    "Pigmentation over a larger area of skin can need more than four sessions.",
+    src.SEED_HOW_MANY,
+    _Q_PIGMENT_MORE,
+)
+
+POLICY = Policy(
+    version=VERSION,
+    sessions_floor=2,
+    sessions_ceiling=10,
+    sessions_ceiling_reason=Cited(
+        "Most patients need at most about 10 sessions to reach their goals, so a course holds "
+        "no more than 10; the doctor reviews progress before planning any further sessions.",
+        src.SEED_HOW_OFTEN,
+        _Q_TEN,
+    ),
+    window_floor_days=14,
+    window_ceiling_days=56,
+    concerns=MappingProxyType(
+        {
+            Concern.FINE_LINES: ConcernRule(_LINES, _LINES_REASON, _DEEP_REASON),
+            Concern.WRINKLES: ConcernRule(_LINES, _LINES_REASON, _DEEP_REASON),
+            Concern.SKIN_LAXITY: ConcernRule(
+                _LINES,
+                Cited(
+                    "Skin laxity takes about as many sessions as fine lines: two or three when "
+                    "modest.",
+                    src.SEED_HOW_MANY,
+                    _Q_LAXITY,
+                ),
+                Cited("More marked laxity needs additional sessions.", src.SEED_HOW_MANY, _Q_DEEP),
+            ),
+            Concern.PIGMENTATION: ConcernRule(
+                _PIGMENT,
+                Cited(
+                    "Pigmentation (dark spots, sun damage, freckles, marks left by inflammation) "
+                    "usually takes three or four sessions.",
+                    src.SEED_HOW_MANY,
+                    _Q_PIGMENT,
+                ),
+                _PIGMENT_SEVERE,
+                large_area_extra=1,
+                large_area_reason=_PIGMENT_AREA,
+            ),
+            Concern.MELASMA: ConcernRule(
+                _PIGMENT,
+                Cited(
+                    "Melasma is a pigmentation concern and usually takes three or four sessions.",
+                    src.SEED_HOW_MANY,
+                    _Q_PIGMENT,
+                ),
+                _PIGMENT_SEVERE,
+                large_area_extra=1,
+                large_area_reason=_PIGMENT_AREA,
+                combination_therapy=Cited(
+                    "Melasma is hard to treat: a combination of procedures may be needed for the "
+                    "best result, and your doctor will discuss it with you.",
+                    src.SEED_HOW_OFTEN,
+                    _Q_MELASMA,
+                ),
+            ),
+            Concern.ACNE_SCARS: ConcernRule(
+                _by_severity(mild=(4, 4, 5), moderate=(4, 4, 5), severe=(4, 5, 6)),
+                Cited(
+                    "Acne and other scars normally need four sessions.", src.SEED_HOW_MANY, _Q_ACNE
+                ),
+                Cited(
+                    "Deeper scarring takes longer: how many sessions you need depends on your "
+                    "skin's condition.",
+                    src.SEED_HOW_OFTEN,
+                    _Q_FACTORS,
+                ),
+            ),
+            Concern.TATTOO: ConcernRule(
+                _by_severity(mild=(3, 4, 5), moderate=(3, 4, 5), severe=(3, 4, 5)),
+                Cited(
+                    "Removing a tattoo usually takes three to five sessions, depending on its "
+                    "pigment, style and colours.",
+                    src.SEED_HOW_MANY,
+                    _Q_TATTOO,
+                ),
+            ),
+        }
+    ),
+    standard_window=Window(min_days=14, ideal_days=28, max_days=42),
+    slower_window=Window(min_days=28, ideal_days=42, max_days=56),
+    slowest_window=Window(min_days=28, ideal_days=49, max_days=56),
+    standard_window_reason=Cited(
+        "Sessions are spaced at least two to four weeks apart, so the plan aims for four weeks.",
+        src.SEED_HOW_OFTEN,
+        _Q_SPACING,
+    ),
+    slower_window_reason=Cited(
+        "Sensitive skin and darker complexions need longer between sessions, up to eight weeks.",
+        src.SEED_HOW_OFTEN,
+        _Q_SPACING,
+    ),
+    darker_from_fitzpatrick=4,
+    sun_without_sunscreen_extra=1,
+    sun_reason=Cited(
+        "Frequent sun without sunscreen makes it harder for the skin to heal, so one more "
+        "session is planned.",
+        src.SEED_HOW_OFTEN,
+        _Q_SUN,
+    ),
+    review_after_short=2,
+    review_after_long=3,
+    short_course_max=3,
+    review_reason=Cited(
+        "Most patients see improvement after the second or third session, so the doctor reviews "
+        "your progress then.",
+        src.SEED_HOW_OFTEN,
+        _Q_REVIEW,
+    ),
+    mature_skin_age=50,
+    first_results_weeks=(2, 3),
+    slower_first_results_weeks=(3, 4),
+    first_results_reason=Cited(
+        "Most people see first results two to three weeks after their first session.",
+        src.SEED_HOW_MANY,
+        _Q_FIRST,
+    ),
+    slower_first_results_reason=Cited(
+        "Mature skin, and more serious concerns, take longer to show results: often three to "
+        "four weeks, because skin renews itself more slowly with age (28 to 40 days a cycle).",
+        src.SEED_HOW_MANY,
+        _Q_MATURE,
+    ),
+    screening=(
+        ScreeningRule(
+            "pregnant",
+            FlagKind.HARD_STOP,
+            "Are you pregnant, or could you be?",
+            "Pregnancy: laser treatment is postponed until after the pregnancy.",
+            src.CLINIC_SCREENING,
+        ),
+        ScreeningRule(
+            "gold_therapy_ever",
+            FlagKind.HARD_STOP,
+            "Have you ever been treated with gold injections or tablets (for example for "
+            "arthritis)?",
+            "Gold therapy: laser light can permanently darken skin that holds gold.",
+            src.CHRYSIASIS,
+        ),
+        ScreeningRule(
+            "active_infection_at_site",
+            FlagKind.HARD_STOP,
+            "Do you have an infection, open wound or cold sore where you want treatment?",
+            "Active infection or cold sore at the treatment site: it must heal first.",
+            src.HERPES,
+        ),
+        ScreeningRule(
+            "sunburn_now",
+            FlagKind.HARD_STOP,
+            "Is the skin to be treated sunburnt now?",
+            "Sunburn: the skin must recover before any laser session.",
+            src.SEED_HOW_OFTEN,
+            _Q_SUN_HEALING,
+        ),
+        ScreeningRule(
+            "isotretinoin_last_6_months",
+            FlagKind.DOCTOR_REVIEW,
+            "Have you taken isotretinoin (Roaccutane, Accutane) in the last 6 months?",
+            "Isotretinoin in the last 6 months.",
+            src.ISOTRETINOIN,
+        ),
+        ScreeningRule(
+            "photosensitising_drugs_or_disease",
+            FlagKind.DOCTOR_REVIEW,
+            "Do you take medicines that make you sensitive to light, or have a condition made "
+            "worse by light (such as lupus)?",
+            "Photosensitising medicine or light-sensitive condition.",
+            src.CLINIC_SCREENING,
+        ),
+        ScreeningRule(
+            "tan_or_strong_sun_last_4_weeks",
+            FlagKind.DOCTOR_REVIEW,
+            "Have you had a tan, a sunbed or strong sun on the area in the last 4 weeks?",
+            "Tan or strong sun in the last 4 weeks.",
+            src.SEED_HOW_OFTEN,
+            _Q_SUN_HEALING,
+        ),
+        ScreeningRule(
+            "keloid_or_hypertrophic_scarring",
+            FlagKind.DOCTOR_REVIEW,
+            "Do you form raised or thick scars (keloids)?",
+            "Keloid or hypertrophic scarring.",
+            src.CLINIC_SCREENING,
+        ),
+        ScreeningRule(
+            "anticoagulants",
+            FlagKind.DOCTOR_REVIEW,
+            "Do you take blood thinners (for example warfarin, apixaban, or daily aspirin)?",
+            "Anticoagulants.",
+            src.CLINIC_SCREENING,
+        ),
+        ScreeningRule(
+            "immunosuppressed",
+            FlagKind.DOCTOR_REVIEW,
+            "Is your immune system weakened by illness or medicines?",
+            "Immunosuppression.",
+            src.CLINIC_SCREENING,
+        ),
+        ScreeningRule(
+            "topical_retinoids_or_acids_last_week",
+            FlagKind.DOCTOR_REVIEW,
+            "Have you used retinoid creams (retinol, tretinoin) or acid peels in the last week?",
+            "Topical retinoids or acids in the last week.",
+            src.CLINIC_SCREENING,
+        ),
+        ScreeningRule(
+            "history_of_pih",
+            FlagKind.DOCTOR_REVIEW,
+            "Has your skin ever darkened after a spot, injury or treatment healed?",
+            "History of post-inflammatory hyperpigmentation.",
+            src.CLINIC_SCREENING,
+        ),
+    ),
+)

@@ -1,0 +1,187 @@
+"""From an intake to a recommended course: how many sessions, how far apart, and why."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from planner.rules import sources as src
+from planner.rules.intake import Area, Concern, Intake, Severity, SunExposure
+from planner.rules.kirby_desai import kirby_desai_score
+from planner.rules.policy import POLICY, Cited, FlagKind, Policy, SessionRange, Window
+from planner.rules.screening import Flag, screening_flags
+
+__all__ = ["Flag", "Reason", "Recommendation", "recommend"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    concern: Concern
+    sessions: int
+    sessions_min: int
+    sessions_max: int
+    interval: Window
+    review_after_session: int
+    first_results_weeks: tuple[int, int]
+    combination_therapy: bool
+    kirby_desai: int | None
+    flags: tuple[Flag, ...]
+    reasons: tuple[Reason, ...]
+    policy_version: str
+
+    @property
+    def requires_doctor_review(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def booking_blocked(self) -> bool:
+        """A hard stop: no treatment session may be booked."""
+        return any(flag.kind is FlagKind.HARD_STOP for flag in self.flags)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of the API (POST /api/plans/preview)."""
+        return {
+            "concern": self.concern.value,
+            "sessions": self.sessions,
+            "sessions_min": self.sessions_min,
+            "sessions_max": self.sessions_max,
+            "interval_days": {
+                "min": self.interval.min_days,
+                "ideal": self.interval.ideal_days,
+                "max": self.interval.max_days,
+            },
+            "review_after_session": self.review_after_session,
+            "first_results_weeks": {
+                "from": self.first_results_weeks[0],
+                "to": self.first_results_weeks[1],
+            },
+            "combination_therapy": self.combination_therapy,
+            "kirby_desai": self.kirby_desai,
+            "flags": [
+                {"code": f.code, "kind": f.kind.value, "text": f.text, "source": f.source}
+                for f in self.flags
+            ],
+            "requires_doctor_review": self.requires_doctor_review,
+            "booking_blocked": self.booking_blocked,
+            "reasons": [asdict(reason) for reason in self.reasons],
+            "policy_version": self.policy_version,
+        }
+
+
+def _cite(reasons: list[Reason], cited: Cited) -> None:
+    reasons.append(Reason(cited.text, cited.source))
+
+
+def _tattoo_sessions(score: int, policy: Policy, reasons: list[Reason]) -> SessionRange:
+    """Sessions for a tattoo from its Kirby-Desai score, said plainly where it exceeds the seed."""
+    seed = policy.concerns[Concern.TATTOO].by_severity[Severity.MODERATE]
+    text = f"The Kirby-Desai scale scores this tattoo {score} (4 to 26), which suggests about "
+    text += f"{score} sessions."
+    if score <= seed.maximum:
+        reasons.append(Reason(text, src.KIRBY_DESAI))
+        return SessionRange(seed.minimum, max(seed.minimum, score), seed.maximum)
+    reasons.append(
+        Reason(
+            text + f" That is more than the {seed.minimum} to {seed.maximum} sessions most tattoos "
+            "need: its colours, ink, location, scarring or layering make it harder to remove.",
+            src.KIRBY_DESAI,
+        )
+    )
+    ceiling = policy.sessions_ceiling
+    return SessionRange(min(score - 2, ceiling), min(score, ceiling), min(score + 2, ceiling))
+
+
+def recommend(intake: Intake, policy: Policy = POLICY) -> Recommendation:
+    rule = policy.concerns[intake.concern]
+    reasons: list[Reason] = []
+    _cite(reasons, rule.reason)
+
+    kirby_desai = None
+    if intake.tattoo is not None:
+        kirby_desai = kirby_desai_score(intake.fitzpatrick, intake.tattoo)
+        base = _tattoo_sessions(kirby_desai, policy, reasons)
+    else:
+        base = rule.by_severity[intake.severity]
+        if intake.severity is Severity.SEVERE and rule.severe_reason:
+            _cite(reasons, rule.severe_reason)
+
+    extra = 0
+    if intake.area is Area.LARGE and rule.large_area_extra and rule.large_area_reason:
+        extra += rule.large_area_extra
+        _cite(reasons, rule.large_area_reason)
+    if intake.sun_exposure is SunExposure.HIGH and not intake.uses_sunscreen:
+        extra += policy.sun_without_sunscreen_extra
+        _cite(reasons, policy.sun_reason)
+
+    floor, ceiling = policy.sessions_floor, policy.sessions_ceiling
+    typical = base.typical + extra
+    if typical > ceiling:
+        _cite(reasons, policy.sessions_ceiling_reason)
+    sessions = max(floor, min(ceiling, typical))
+    sessions_min = max(floor, min(base.minimum, sessions))
+    sessions_max = max(sessions, min(ceiling, base.maximum + extra))
+
+    interval = policy.window_for(
+        sensitive_skin=intake.sensitive_skin, fitzpatrick=intake.fitzpatrick
+    )
+    if interval == policy.standard_window:
+        _cite(reasons, policy.standard_window_reason)
+    else:
+        _cite(reasons, policy.slower_window_reason)
+
+    review_after_session = (
+        policy.review_after_short
+        if sessions <= policy.short_course_max
+        else policy.review_after_long
+    )
+    _cite(reasons, policy.review_reason)
+
+    mature = intake.age >= policy.mature_skin_age
+    if mature or intake.severity is Severity.SEVERE:
+        first_results = policy.slower_first_results_weeks
+        _cite(reasons, policy.slower_first_results_reason)
+    else:
+        first_results = policy.first_results_weeks
+        _cite(reasons, policy.first_results_reason)
+
+    if rule.combination_therapy:
+        _cite(reasons, rule.combination_therapy)
+
+    flags = screening_flags(intake.screening, policy)
+    if any(flag.kind is FlagKind.HARD_STOP for flag in flags):
+        reasons.append(
+            Reason(
+                "Treatment sessions cannot be booked yet: "
+                + " ".join(f.text for f in flags if f.kind is FlagKind.HARD_STOP),
+                src.CLINIC_SCREENING,
+            )
+        )
+    elif flags:
+        reasons.append(
+            Reason(
+                "A doctor reviews your answers before your course is confirmed; you can book a "
+                "consultation meanwhile.",
+                src.CLINIC_SCREENING,
+            )
+        )
+
+    return Recommendation(
+        concern=intake.concern,
+        sessions=sessions,
+        sessions_min=sessions_min,
+        sessions_max=sessions_max,
+        interval=interval,
+        review_after_session=review_after_session,
+        first_results_weeks=first_results,
+        combination_therapy=rule.combination_therapy is not None,
+        kirby_desai=kirby_desai,
+        flags=flags,
+        reasons=tuple(reasons),
+        policy_version=policy.version,
+    )

@@ -1,0 +1,247 @@
+"""Writes on treatment plans. Each records a PlanRevision: who, when, before, after, why."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import User
+from clinic.roles import Role, has_role
+from planner.models import PlanRevision, PlanStatus, RevisionAction, TreatmentPlan
+from planner.rules import (
+    POLICY,
+    Concern,
+    Intake,
+    Recommendation,
+    Window,
+    intake_from_dict,
+    intake_to_dict,
+    recommend,
+)
+
+
+def _require_doctor(user: User) -> None:
+    if not has_role(user, Role.DOCTOR):
+        raise PermissionDenied("Only a doctor may approve or change a treatment plan.")
+
+
+def _require_open(plan: TreatmentPlan) -> None:
+    if not plan.is_open:
+        raise ValidationError(
+            f"This plan is {plan.get_status_display().lower()}; it cannot change."
+        )
+
+
+def _apply(plan: TreatmentPlan, recommendation: Recommendation) -> None:
+    plan.concern = recommendation.concern.value
+    plan.sessions = recommendation.sessions
+    plan.sessions_min = recommendation.sessions_min
+    plan.sessions_max = recommendation.sessions_max
+    plan.interval_min_days = recommendation.interval.min_days
+    plan.interval_ideal_days = recommendation.interval.ideal_days
+    plan.interval_max_days = recommendation.interval.max_days
+    plan.review_after_session = recommendation.review_after_session
+    plan.first_results_from_weeks, plan.first_results_to_weeks = recommendation.first_results_weeks
+    plan.combination_therapy = recommendation.combination_therapy
+    plan.kirby_desai = recommendation.kirby_desai
+    data = recommendation.as_dict()
+    plan.flags = data["flags"]
+    plan.reasons = data["reasons"]
+    plan.requires_doctor_review = recommendation.requires_doctor_review
+    plan.booking_blocked = recommendation.booking_blocked
+    plan.policy_version = recommendation.policy_version
+
+
+@transaction.atomic
+def plan_create(*, patient: User, intake: Intake, author: User | None = None) -> TreatmentPlan:
+    """Propose a plan for `patient` from their intake (the planner's recommendation)."""
+    plan = TreatmentPlan(patient=patient, intake=intake_to_dict(intake))
+    _apply(plan, recommend(intake))
+    plan.full_clean(exclude=["intake"])
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan,
+        author=author,
+        action=RevisionAction.CREATED,
+        reason="; ".join(reason["text"] for reason in plan.reasons[:2]),
+        after=plan.snapshot(),
+    )
+    return plan
+
+
+def _locked(plan: TreatmentPlan) -> TreatmentPlan:
+    # Two doctors saving at once: the second works on what the first saved.
+    return TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_approve(*, plan: TreatmentPlan, doctor: User, reason: str = "") -> TreatmentPlan:
+    _require_doctor(doctor)
+    plan = _locked(plan)
+    if plan.status != PlanStatus.PROPOSED:
+        raise ValidationError("Only a proposed plan can be approved.")
+    before = plan.snapshot()
+    plan.status = PlanStatus.APPROVED
+    plan.approved_by = doctor
+    plan.approved_at = timezone.now()
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan,
+        author=doctor,
+        action=RevisionAction.APPROVED,
+        reason=reason.strip(),
+        before=before,
+        after=plan.snapshot(),
+    )
+    return plan
+
+
+def validate_adjustment(*, sessions: int | None, window: Window | None) -> None:
+    """Refuse numbers outside the policy's bounds, naming what is wrong.
+
+    A Window is ordered by construction (min <= ideal <= max); this checks the bounds.
+    """
+    errors: dict[str, str] = {}
+    if sessions is not None and not POLICY.sessions_floor <= sessions <= POLICY.sessions_ceiling:
+        errors["sessions"] = (
+            f"A course has {POLICY.sessions_floor} to {POLICY.sessions_ceiling} sessions."
+        )
+    floor, ceiling = POLICY.window_floor_days, POLICY.window_ceiling_days
+    if window is not None and (window.min_days < floor or window.max_days > ceiling):
+        errors["interval_min_days"] = f"Gaps must lie within {floor} to {ceiling} days."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_adjust(
+    *,
+    plan: TreatmentPlan,
+    doctor: User,
+    reason: str,
+    concern: Concern | None = None,
+    sessions: int | None = None,
+    window: Window | None = None,
+) -> TreatmentPlan:
+    """A doctor changes the concern, the session count or the window, with a reason.
+
+    A new concern re-plans from the stored intake; explicit numbers then override the result.
+    """
+    _require_doctor(doctor)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Say why the plan changes; the patient's record keeps it."}
+        )
+    validate_adjustment(sessions=sessions, window=window)
+    plan = _locked(plan)
+    _require_open(plan)
+    before = plan.snapshot()
+
+    if concern is not None and concern.value != plan.concern:
+        try:
+            intake = dataclasses.replace(intake_from_dict(plan.intake), concern=concern)
+        except ValueError as error:
+            _field, _, message = str(error).partition(": ")
+            raise ValidationError({"concern": message or str(error)}) from None
+        _apply(plan, recommend(intake))
+        plan.intake = intake_to_dict(intake)
+    if sessions is not None:
+        plan.sessions = sessions
+        plan.sessions_min = min(plan.sessions_min, sessions)
+        plan.sessions_max = max(plan.sessions_max, sessions)
+        plan.review_after_session = min(plan.review_after_session, sessions)
+    if window is not None:
+        plan.interval_min_days = window.min_days
+        plan.interval_ideal_days = window.ideal_days
+        plan.interval_max_days = window.max_days
+
+    after = plan.snapshot()
+    if after == before:
+        raise ValidationError("Nothing changed: adjust the concern, the sessions or the window.")
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan,
+        author=doctor,
+        action=RevisionAction.ADJUSTED,
+        reason=reason.strip(),
+        before=before,
+        after=after,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_stop(*, plan: TreatmentPlan, doctor: User, reason: str) -> TreatmentPlan:
+    _require_doctor(doctor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the course stops."})
+    plan = _locked(plan)
+    _require_open(plan)
+    before = plan.snapshot()
+    plan.status = PlanStatus.STOPPED
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan,
+        author=doctor,
+        action=RevisionAction.STOPPED,
+        reason=reason.strip(),
+        before=before,
+        after=plan.snapshot(),
+    )
+    return plan
+
+
+def _progress(
+    plan: TreatmentPlan,
+    *,
+    author: User | None,
+    to: PlanStatus,
+    allowed_from: tuple[PlanStatus, ...],
+    action: RevisionAction,
+    reason: str,
+) -> TreatmentPlan:
+    plan = _locked(plan)
+    if plan.status not in allowed_from:
+        raise ValidationError(
+            f"A {plan.get_status_display().lower()} plan cannot become {to.label.lower()}."
+        )
+    before = plan.snapshot()
+    plan.status = to
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan, author=author, action=action, reason=reason, before=before, after=plan.snapshot()
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_start(
+    *, plan: TreatmentPlan, author: User | None = None, reason: str = ""
+) -> TreatmentPlan:
+    """The first session took place: the course is in progress."""
+    return _progress(
+        plan,
+        author=author,
+        to=PlanStatus.IN_PROGRESS,
+        allowed_from=(PlanStatus.APPROVED,),
+        action=RevisionAction.STARTED,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def plan_complete(
+    *, plan: TreatmentPlan, author: User | None = None, reason: str = ""
+) -> TreatmentPlan:
+    """The last session took place: the course is completed."""
+    return _progress(
+        plan,
+        author=author,
+        to=PlanStatus.COMPLETED,
+        allowed_from=(PlanStatus.IN_PROGRESS,),
+        action=RevisionAction.COMPLETED,
+        reason=reason,
+    )

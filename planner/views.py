@@ -1,0 +1,130 @@
+"""A treatment plan's page: its patient and staff read it; doctors approve, adjust or stop it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic.audit import audit_record
+from clinic.roles import Role, has_role, role_required
+from planner.forms import AdjustPlanForm, ReasonForm
+from planner.models import TreatmentPlan
+from planner.rules import Concern
+from planner.services import plan_adjust, plan_approve, plan_stop
+
+STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
+
+
+def plan_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
+    """The plan if this person may see it: its patient, or staff. Anyone else gets a 404, so a
+    patient cannot even learn that another patient's plan exists."""
+    plan = get_object_or_404(
+        TreatmentPlan.objects.select_related("patient", "approved_by"), pk=plan_id
+    )
+    if plan.patient_id == request.user.pk or has_role(request.user, *STAFF):
+        return plan
+    raise Http404("No such plan.")
+
+
+def _refuse(
+    request: HttpRequest, form: ReasonForm | AdjustPlanForm, error: ValidationError
+) -> None:
+    """Field errors go next to their fields; the rest (the plan's state) at the top of the page."""
+    if hasattr(error, "error_dict"):
+        form.add_error(None, error)
+    else:
+        messages.error(request, " ".join(error.messages))
+
+
+def _render(
+    request: HttpRequest,
+    plan: TreatmentPlan,
+    *,
+    adjust_form: AdjustPlanForm | None = None,
+    approve_form: ReasonForm | None = None,
+    stop_form: ReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    is_doctor = has_role(request.user, Role.DOCTOR)
+    context = {
+        "plan": plan,
+        "revisions": plan.revisions.select_related("author"),
+        "is_doctor": is_doctor,
+    }
+    if is_doctor and plan.is_open:
+        context["adjust_form"] = adjust_form or AdjustPlanForm(plan=plan)
+        context["approve_form"] = approve_form or ReasonForm(required=False, prefix="approve")
+        context["stop_form"] = stop_form or ReasonForm(prefix="stop")
+    return render(request, "planner/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for(request, plan_id)
+    audit_record(
+        request=request, patient=plan.patient, action="viewed plan", detail=f"plan {plan.pk}"
+    )
+    return _render(request, plan)
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def plan_approve_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for(request, plan_id)
+    form = ReasonForm(request.POST, required=False, prefix="approve")
+    if form.is_valid():
+        try:
+            plan = plan_approve(plan=plan, doctor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _refuse(request, form, error)
+        else:
+            audit_record(request=request, patient=plan.patient, action="approved plan")
+            messages.success(request, "Plan approved. The patient can now book the course.")
+            return redirect("plan-detail", plan_id=plan.pk)
+    return _render(request, plan, approve_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def plan_adjust_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for(request, plan_id)
+    form = AdjustPlanForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = plan_adjust(
+                plan=plan,
+                doctor=request.user,
+                reason=data["reason"],
+                concern=Concern(data["concern"]),
+                sessions=data["sessions"],
+                window=data["window"],
+            )
+        except ValidationError as error:
+            _refuse(request, form, error)
+        else:
+            audit_record(request=request, patient=plan.patient, action="adjusted plan")
+            messages.success(request, "Plan changed; the change is in its history.")
+            return redirect("plan-detail", plan_id=plan.pk)
+    return _render(request, plan, adjust_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def plan_stop_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for(request, plan_id)
+    form = ReasonForm(request.POST, prefix="stop")
+    if form.is_valid():
+        try:
+            plan = plan_stop(plan=plan, doctor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _refuse(request, form, error)
+        else:
+            audit_record(request=request, patient=plan.patient, action="stopped plan")
+            messages.success(request, "The course is stopped.")
+            return redirect("plan-detail", plan_id=plan.pk)
+    return _render(request, plan, stop_form=form, status=400)

@@ -1,0 +1,39 @@
+"""Every rule names its source, and every seed quotation is found verbatim in its seed."""
+
+from pathlib import Path
+
+import pytest
+
+from planner.rules import POLICY
+from planner.rules import sources as src
+from planner.rules.policy import Cited
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def all_cited() -> list[Cited]:
+    cited: list[Cited] = []
+    for value in vars(POLICY).values():
+        if isinstance(value, Cited):
+            cited.append(value)
+    for rule in POLICY.concerns.values():
+        for value in vars(rule).values():
+            if isinstance(value, Cited):
+                cited.append(value)
+    cited.extend(Cited(r.flag, r.source, r.quote) for r in POLICY.screening)
+    return cited
+
+
+def test_the_seeds_are_beside_the_project():
+    assert (SHARED / src.SEED_HOW_OFTEN).is_file()
+    assert (SHARED / src.SEED_HOW_MANY).is_file()
+
+
+@pytest.mark.parametrize("cited", all_cited(), ids=lambda c: c.text[:40])
+def test_a_seed_citation_quotes_its_seed_word_for_word(cited):
+    assert cited.text
+    assert cited.source
+    if cited.source.startswith("seeds/"):
+        seed = (SHARED / cited.source).read_text()
+        assert cited.quote, "a rule that stands on a seed quotes the sentence"
+        assert cited.quote in " ".join(seed.split())
