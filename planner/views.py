@@ -13,7 +13,7 @@ from clinic.audit import audit_record
 from clinic.roles import Role, has_role, role_required
 from planner.forms import AdjustPlanForm, ReasonForm
 from planner.models import TreatmentPlan
-from planner.rules import Concern
+from planner.rules import POLICY, Concern, Severity
 from planner.services import plan_adjust, plan_approve, plan_stop
 
 STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
@@ -128,3 +128,21 @@ def plan_stop_view(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.success(request, "The course is stopped.")
             return redirect("plan-detail", plan_id=plan.pk)
     return _render(request, plan, stop_form=form, status=400)
+
+
+@role_required(*STAFF)
+def policy_page(request: HttpRequest) -> HttpResponse:
+    """The planning policy in force, as the table a doctor reads: every number and its source."""
+    rows = [
+        {
+            "concern": concern,
+            "rule": rule,
+            "ranges": [rule.by_severity[severity] for severity in Severity],
+        }
+        for concern, rule in POLICY.concerns.items()
+    ]
+    return render(
+        request,
+        "planner/policy.html",
+        {"policy": POLICY, "rows": rows, "severities": list(Severity)},
+    )

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from clinic.models import AuditEntry
 from planner.models import PlanStatus
+from planner.rules import POLICY
 from planner.services import plan_create
 from tests.conftest import client_for
 from tests.planner.intakes import intake
@@ -164,3 +165,18 @@ def test_the_patient_home_lists_their_own_plans_only(plan, alice, bob):
     plan_create(patient=bob, intake=intake())
     response = client_for(alice).get(reverse("patient-home"))
     assert list(response.context["plans"]) == [plan]
+
+
+@pytest.mark.parametrize("role", ["doctor", "receptionist", "manager"])
+def test_staff_read_the_planning_policy_with_its_sources(role, request):
+    response = client_for(request.getfixturevalue(role)).get(reverse("planning-policy"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert POLICY.version in page
+    assert "seeds/001_471068f08b0b3de9.txt" in page
+    assert "Are you pregnant, or could you be?" in page
+
+
+def test_patients_and_visitors_cannot_read_the_planning_policy(client, alice):
+    assert client_for(alice).get(reverse("planning-policy")).status_code == 403
+    assert client.get(reverse("planning-policy")).status_code == 302
