@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
+from clinic.audit import audit_record
 from clinic.models import AuditEntry, User
+from clinic.roles import Role, has_role
 
 
 @admin.register(User)
@@ -20,6 +22,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
+        # A patient's account is part of their record: opening it is audited like any page.
+        user = User.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if user is not None and has_role(user, Role.PATIENT):
+            audit_record(request=request, patient=user, action="opened account in admin")
+        return super().change_view(request, object_id, *args, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A manager runs the clinic's staff list; only a superuser can make another superuser.

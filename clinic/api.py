@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from bookings.api import router as bookings_router
 from planner.api import router as plans_router
 
 api = NinjaAPI(
@@ -13,3 +14,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/plans", plans_router, tags=["plans"])
+api.add_router("/", bookings_router, tags=["calendars"])

@@ -95,6 +95,8 @@ def _database(url: str) -> dict[str, object]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # A file, not memory: the concurrency tests open one connection per thread.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     elif engine == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
         config["CONN_HEALTH_CHECKS"] = True

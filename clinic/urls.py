@@ -27,6 +27,7 @@ urlpatterns = [
     path("manager/", home.manager_home, name="manager-home"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("planner.urls")),
+    path("", include("bookings.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

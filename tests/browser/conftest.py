@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -24,10 +25,12 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
-    # between browser steps are still plain synchronous calls.
+    # Playwright's sync API runs an event loop in this thread while it lives; the ORM calls our
+    # tests make between browser steps are still plain synchronous calls. The loop must not
+    # outlive these tests: Django's connections are context-local, and tests run later under
+    # the loop would open connections that nothing closes.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -44,6 +47,8 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+        connections.close_all()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

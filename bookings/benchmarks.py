@@ -1,0 +1,123 @@
+"""Benchmarks of the calendars, in a busy clinic: 8 doctors, 4 laser devices, 4 rooms, open
+08:00-20:00 Monday to Saturday for 12 months, with 20,000 appointments booked."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from django.utils import timezone
+
+from bookings.availability import clinic_zone, free_slots
+from bookings.models import (
+    Appointment,
+    BookingPolicy,
+    Resource,
+    ResourceKind,
+    TreatmentKind,
+    TreatmentType,
+    WorkingHours,
+)
+from clinic.bench import Timed, benchmark
+from clinic.models import User
+from planner.rules import Concern
+
+APPOINTMENTS = 20_000
+OPEN, CLOSE = time(8), time(20)
+BLOCK = timedelta(minutes=45)  # each room sees one patient every 45 minutes
+
+
+@cache
+def busy_clinic() -> tuple[TreatmentType, date]:
+    """Build the clinic once per run; return the pico session type and the first booked day."""
+    zone = clinic_zone()
+    hours = [(day, OPEN, CLOSE) for day in range(6)]
+
+    def make(kind: str, name: str, **extra: object) -> Resource:
+        resource = Resource.objects.create(kind=kind, name=name, **extra)
+        WorkingHours.objects.bulk_create(
+            WorkingHours(resource=resource, weekday=d, starts=s, ends=e) for d, s, e in hours
+        )
+        return resource
+
+    concerns = [concern.value for concern in Concern]
+    doctors = [make(ResourceKind.DOCTOR, f"Dr Bench {n}") for n in range(8)]
+    devices = [make(ResourceKind.DEVICE, f"Pico {n}", concerns=concerns) for n in range(4)]
+    rooms = [make(ResourceKind.ROOM, f"Room {n}") for n in range(4)]
+    consultation = TreatmentType.objects.create(
+        name="Bench consultation",
+        kind=TreatmentKind.CONSULTATION,
+        duration_minutes=20,
+        needs_device=False,
+    )
+    session = TreatmentType.objects.create(
+        name="Bench pico session",
+        kind=TreatmentKind.SESSION,
+        concern=Concern.PIGMENTATION.value,
+        duration_minutes=30,
+        buffer_minutes=10,
+    )
+    patient = User.objects.create_user("bench-patient@example.com")
+
+    # Each room runs its own day of back-to-back blocks with its two doctors and its device,
+    # so the calendar is full but never double-booked.
+    first_day = timezone.localdate() + timedelta(days=1)
+    appointments: list[Appointment] = []
+    day = first_day
+    while len(appointments) < APPOINTMENTS:
+        if day.weekday() < 6:
+            for r, room in enumerate(rooms):
+                start = datetime.combine(day, OPEN, tzinfo=zone)
+                n = 0
+                while start + BLOCK <= datetime.combine(day, CLOSE, tzinfo=zone):
+                    kind = consultation if n % 5 < 3 else session
+                    appointments.append(
+                        Appointment(
+                            patient=patient,
+                            treatment_type=kind,
+                            doctor=doctors[2 * r + n % 2],
+                            device=devices[r] if kind is session else None,
+                            room=room,
+                            starts_at=start,
+                            ends_at=start + kind.duration,
+                            reserved_until=start + kind.reserved,
+                            created_by=patient,
+                        )
+                    )
+                    start += BLOCK
+                    n += 1
+        day += timedelta(days=1)
+    Appointment.objects.bulk_create(appointments[:APPOINTMENTS], batch_size=2000)
+    return session, first_day + timedelta(days=30)
+
+
+def _search(days: int) -> Timed:
+    session, first = busy_clinic()
+    policy = BookingPolicy.current()
+    now = timezone.now()
+
+    def search() -> object:
+        return free_slots(
+            session,
+            first_day=first,
+            last_day=first + timedelta(days=days - 1),
+            now=now,
+            policy=policy,
+        )
+
+    return search
+
+
+@benchmark("availability.day", runs=300)
+def availability_day() -> Timed:
+    return _search(1)
+
+
+@benchmark("availability.week", runs=200)
+def availability_week() -> Timed:
+    return _search(7)
+
+
+@benchmark("availability.6months", runs=50)
+def availability_six_months() -> Timed:
+    return _search(183)

@@ -1,0 +1,84 @@
+"""Arithmetic on half-open intervals [start, end) of integer seconds since the epoch.
+
+Plain Python, so the availability search stays fast and can be property-tested on its own.
+Every function takes and returns sorted lists of disjoint, non-empty intervals, except
+`merge`, which makes one from anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+Interval = tuple[int, int]
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sort, drop empty intervals, and join those that overlap or touch."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def subtract(base: list[Interval], cuts: list[Interval]) -> list[Interval]:
+    """What of `base` is left once every interval of `cuts` is taken out.
+
+    `cuts` must be sorted by start and disjoint, though they may touch (the appointments of
+    one resource, as the database keeps them). This is the availability search's inner loop,
+    so it is written for speed: one pass over both lists.
+    """
+    result: list[Interval] = []
+    append = result.append
+    j = 0
+    n = len(cuts)
+    for start, end in base:
+        while j < n and cuts[j][1] <= start:
+            j += 1
+        cursor = start
+        k = j
+        while k < n:
+            cut_start, cut_end = cuts[k]
+            if cut_start >= end:
+                break
+            if cut_start > cursor:
+                append((cursor, cut_start))
+            if cut_end > cursor:
+                cursor = cut_end
+            if cursor >= end:
+                break
+            k += 1
+        if cursor < end:
+            append((cursor, end))
+    return result
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    result: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start = max(a[i][0], b[j][0])
+        end = min(a[i][1], b[j][1])
+        if start < end:
+            result.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+def starts_fitting(free: list[Interval], length: int) -> list[Interval]:
+    """The start times t at which [t, t + length) lies inside one free interval, as intervals
+    of starts [first, last + 1)."""
+    return [(start, end - length + 1) for start, end in free if end - start >= length]
+
+
+def contains(intervals: list[Interval], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the intervals."""
+    return any(s <= start and end <= e for s, e in intervals)

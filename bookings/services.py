@@ -1,0 +1,126 @@
+"""Writes on the calendars: booking and cancelling appointments."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bookings.availability import clinic_zone, load_calendar
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingPolicy,
+    Resource,
+    ResourceKind,
+    TreatmentType,
+)
+from clinic.models import User
+
+# PostgreSQL's SQLSTATE for exclusion_violation; the SQLite triggers raise this text instead.
+EXCLUSION_VIOLATION = "23P01"
+SQLITE_OVERLAP = "appointment_resource_overlap"
+
+
+class SlotUnavailable(Exception):
+    """The time is not, or no longer, free. The API answers 409; a page says so and re-offers."""
+
+
+def is_double_booking(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == EXCLUSION_VIOLATION or SQLITE_OVERLAP in str(error)
+
+
+def check_start(starts_at: datetime, *, policy: BookingPolicy, now: datetime, notice: bool) -> None:
+    """Refuse a start in the past, inside the minimum notice, or off the slot step."""
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": "A time needs its time zone."})
+    if starts_at <= now:
+        raise ValidationError({"starts_at": "That time has passed."})
+    if notice and starts_at < now + timedelta(minutes=policy.minimum_notice_minutes):
+        hours = policy.minimum_notice_minutes / 60
+        raise ValidationError(
+            {"starts_at": f"Online bookings need {hours:g} hours' notice; please call the clinic."}
+        )
+    local = starts_at.astimezone(clinic_zone())
+    if (local.hour * 60 + local.minute) % policy.slot_step_minutes or local.second:
+        raise ValidationError(
+            {"starts_at": f"Appointments start every {policy.slot_step_minutes} minutes."}
+        )
+
+
+def appointment_book(
+    *,
+    patient: User,
+    treatment_type: TreatmentType,
+    starts_at: datetime,
+    booked_by: User,
+    doctor: Resource | None = None,
+    notice: bool = True,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book one appointment on a free doctor, device and room, or raise SlotUnavailable.
+
+    The calendars are read and written in one transaction. On SQLite the transaction is
+    IMMEDIATE, so writers queue and the read is authoritative; on PostgreSQL two bookings may
+    read the same free time, and the exclusion constraint turns the loser's insert into
+    SlotUnavailable.
+    """
+    now = now or timezone.now()
+    check_start(starts_at, policy=BookingPolicy.current(), now=now, notice=notice)
+    if doctor is not None and doctor.kind != ResourceKind.DOCTOR:
+        raise ValidationError({"doctor": "Choose a doctor."})
+    ends_at = starts_at + treatment_type.duration
+    reserved_until = starts_at + treatment_type.reserved
+    try:
+        with transaction.atomic():
+            if (
+                Appointment.objects.active()
+                .filter(patient=patient, starts_at__lt=ends_at, ends_at__gt=starts_at)
+                .exists()
+            ):
+                raise ValidationError({"starts_at": "You already have an appointment then."})
+            calendar = load_calendar(
+                treatment_type, span_start=starts_at, span_end=reserved_until, doctor=doctor
+            )
+            chosen = calendar.free_at(starts_at)
+            if chosen is None:
+                raise SlotUnavailable("That time is not free. Please choose another.")
+            return Appointment.objects.create(
+                patient=patient,
+                treatment_type=treatment_type,
+                doctor=chosen[ResourceKind.DOCTOR],
+                device=chosen.get(ResourceKind.DEVICE),
+                room=chosen.get(ResourceKind.ROOM),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reserved_until=reserved_until,
+                created_by=booked_by,
+            )
+    except IntegrityError as error:
+        if is_double_booking(error):
+            raise SlotUnavailable(
+                "Someone booked that time a moment ago. Please choose another."
+            ) from None
+        raise
+
+
+def appointment_cancel(*, appointment: Appointment, by: User, reason: str) -> Appointment:
+    """Cancel an appointment, freeing its doctor, device and room."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the appointment is cancelled."})
+    updated = (
+        Appointment.objects.filter(pk=appointment.pk)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .update(
+            status=AppointmentStatus.CANCELLED,
+            cancelled_at=timezone.now(),
+            cancel_reason=reason.strip()[:200],
+        )
+    )
+    if updated != 1:
+        raise ValidationError("This appointment is already cancelled.")
+    appointment.refresh_from_db()
+    return appointment

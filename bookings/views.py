@@ -1,0 +1,104 @@
+"""A patient books a consultation; an appointment's page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from bookings.availability import clinic_zone, free_slots
+from bookings.forms import SEARCH_DAYS, BookSlotForm, SlotSearchForm
+from bookings.models import Appointment, TreatmentType
+from bookings.services import SlotUnavailable, appointment_book
+from clinic.audit import audit_record
+from clinic.roles import Role, has_role, role_required
+
+STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
+
+
+def _slots_by_day(
+    treatment_type: TreatmentType, search: SlotSearchForm
+) -> list[tuple[date, list[datetime]]]:
+    first: date = search.cleaned_data["day"]
+    slots = free_slots(
+        treatment_type,
+        first_day=first,
+        last_day=first + timedelta(days=SEARCH_DAYS - 1),
+        doctor=search.cleaned_data["doctor"],
+    )
+    zone = clinic_zone()
+    by_day: dict[date, list[datetime]] = defaultdict(list)
+    for start in slots:
+        local = start.astimezone(zone)
+        by_day[local.date()].append(local)
+    return sorted(by_day.items())
+
+
+@role_required(Role.PATIENT)
+def consultation_book(request: HttpRequest) -> HttpResponse:
+    treatment_type = TreatmentType.objects.consultation()
+    if treatment_type is None:
+        raise Http404("The clinic does not take consultations online yet.")
+    status = 200
+    if request.method == "POST":
+        form = BookSlotForm(request.POST)
+        if form.is_valid():
+            try:
+                appointment = appointment_book(
+                    patient=request.user,
+                    treatment_type=treatment_type,
+                    starts_at=form.cleaned_data["starts_at"],
+                    doctor=form.cleaned_data["doctor"],
+                    booked_by=request.user,
+                )
+            except SlotUnavailable as error:
+                messages.error(request, str(error))
+                status = 409
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                status = 400
+            else:
+                messages.success(request, "Your consultation is booked.")
+                return redirect("appointment-detail", appointment_id=appointment.pk)
+        else:
+            messages.error(request, "That time could not be read. Please choose a slot below.")
+            status = 400
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    search = SlotSearchForm(request.GET or {"day": tomorrow.isoformat()})
+    days = _slots_by_day(treatment_type, search) if search.is_valid() else []
+    if search.errors:
+        status = 400
+    return render(
+        request,
+        "bookings/consultation_book.html",
+        {
+            "treatment_type": treatment_type,
+            "search": search,
+            "days": days,
+            "doctor": search.cleaned_data.get("doctor") if search.is_valid() else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("patient", "treatment_type", "doctor", "room", "device"),
+        pk=appointment_id,
+    )
+    if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
+        raise Http404("No such appointment.")
+    audit_record(
+        request=request,
+        patient=appointment.patient,
+        action="viewed appointment",
+        detail=f"appointment {appointment.pk}",
+    )
+    return render(request, "bookings/appointment_detail.html", {"appointment": appointment})

@@ -1,0 +1,124 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from bookings.models import Appointment
+from clinic.models import AuditEntry
+from tests.bookings.clinics import local, make_clinic
+from tests.conftest import client_for
+
+MONDAY = date(2027, 3, 1)
+FRIDAY_BEFORE = local(date(2027, 2, 26), 12)
+
+
+@pytest.fixture
+def clinic(db):
+    return make_clinic()
+
+
+@pytest.fixture(autouse=True)
+def _friday_before():
+    with time_machine.travel(FRIDAY_BEFORE, tick=False):
+        yield
+
+
+def book(client, start, **extra):
+    return client.post(reverse("consultation-book"), {"starts_at": start.isoformat(), **extra})
+
+
+def test_a_patient_sees_free_consultation_times_by_day(clinic, alice):
+    response = client_for(alice).get(reverse("consultation-book"), {"day": MONDAY.isoformat()})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Monday 1 March" in page
+    assert ">09:00<" in page
+    assert ">16:30<" in page
+
+
+def test_a_patient_books_a_consultation_and_sees_it(clinic, alice):
+    client = client_for(alice)
+    response = book(client, local(MONDAY, 10))
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("appointment-detail", args=[appointment.pk])
+    assert appointment.patient == alice
+    assert appointment.starts_at == local(MONDAY, 10)
+    page = client.get(response["Location"]).content.decode()
+    assert "Monday 1 March 2027, 10:00" in page
+
+
+def test_a_taken_time_answers_409_and_offers_the_others(clinic, alice, bob):
+    book(client_for(bob), local(MONDAY, 10))
+    response = book(client_for(alice), local(MONDAY, 10))
+    assert response.status_code == 409
+    assert b"not free" in response.content
+    assert Appointment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        ("tomorrow at ten", b"could not be read"),
+        ("", b"could not be read"),
+        (local(MONDAY, 10, 7).isoformat(), b"start every 15 minutes"),
+        (local(date(2027, 2, 26), 12, 30).isoformat(), b"hours&#x27; notice"),
+        (local(date(2027, 2, 1), 10).isoformat(), b"That time has passed"),
+    ],
+)
+def test_bad_times_are_refused_with_a_message_and_book_nothing(clinic, alice, starts_at, message):
+    response = client_for(alice).post(reverse("consultation-book"), {"starts_at": starts_at})
+    assert response.status_code == 400
+    assert message in response.content
+    assert not Appointment.objects.exists()
+
+
+def test_an_unknown_doctor_is_refused(clinic, alice):
+    response = book(client_for(alice), local(MONDAY, 10), doctor="999")
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2027-02-01", "2031-01-01"])
+def test_a_bad_search_day_is_refused_with_a_message(clinic, alice, day):
+    response = client_for(alice).get(reverse("consultation-book"), {"day": day})
+    assert response.status_code == 400
+    assert b"invalid-feedback" in response.content
+
+
+def test_only_patients_book_online(clinic, receptionist, client):
+    assert client_for(receptionist).get(reverse("consultation-book")).status_code == 403
+    assert client.get(reverse("consultation-book")).status_code == 302
+
+
+def test_another_patient_cannot_see_an_appointment(clinic, alice, bob, client):
+    book(client_for(alice), local(MONDAY, 10))
+    appointment = Appointment.objects.get()
+    url = reverse("appointment-detail", args=[appointment.pk])
+    assert client_for(bob).get(url).status_code == 404
+    assert client.get(url).status_code == 302
+
+
+def test_staff_seeing_an_appointment_is_audited(clinic, alice, receptionist):
+    book(client_for(alice), local(MONDAY, 10))
+    appointment = Appointment.objects.get()
+    response = client_for(receptionist).get(reverse("appointment-detail", args=[appointment.pk]))
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(
+        actor=receptionist, patient=alice, action="viewed appointment"
+    ).exists()
+
+
+def test_the_booking_page_takes_the_same_queries_for_an_empty_or_a_busy_week(
+    clinic, alice, bob, django_assert_num_queries
+):
+    client = client_for(alice)
+    url = reverse("consultation-book")
+    client.get(url, {"day": MONDAY.isoformat()})
+    with django_assert_num_queries(11):
+        client.get(url, {"day": MONDAY.isoformat()})
+    for hour in (9, 11, 14):
+        book(client_for(bob), local(MONDAY, hour))
+    with django_assert_num_queries(11):
+        client.get(url, {"day": MONDAY.isoformat()})
