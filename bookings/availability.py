@@ -1,7 +1,7 @@
 """Free start times for a treatment, over every resource it needs.
 
-One search reads the calendars with a fixed number of queries whatever the date range (the
-resources, their hours, their absences, the closures, the active appointments), then works in
+One search reads the calendars with one query whatever the date range (the resources, their
+hours, their absences, the closures, the active appointments: see calendar_sql), then works in
 integer seconds: each resource's working intervals in the clinic's zone (so a 10:00 slot stays
 10:00 local across a daylight-saving change), less its absences, closures and reservations; the
 starts where it is free for the treatment and its buffer; the union over the resources of each
@@ -10,26 +10,28 @@ kind; the intersection over the kinds it needs.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-from django.db.models import BigIntegerField, Func
 from django.utils import timezone
 
-from bookings.intervals import Interval, contains, intersect, merge, starts_fitting, subtract
+from bookings.calendar_sql import (
+    APPOINTMENT,
+    CLOSURE,
+    HOURS,
+    RESOURCE,
+    read_calendars,
+)
+from bookings.intervals import Interval, contains, fitting_starts, intersect, merge
 from bookings.models import (
     LONGEST_RESERVATION,
-    Appointment,
     BookingPolicy,
-    Closure,
     Resource,
     ResourceKind,
     TreatmentType,
-    Unavailability,
-    WorkingHours,
 )
 
 
@@ -50,33 +52,13 @@ def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-class EpochSeconds(Func):
-    """A timestamp as whole seconds since the epoch, computed by the database: a 6-month search
-    reads some 20,000 times, and integers cost far less to fetch than datetimes."""
-
-    output_field = BigIntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
-        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS bigint)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
-        # julianday() is fractional days; rounding guards against 09:59:59.9999.
-        template = "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0) AS integer)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
 @dataclass
 class Calendar:
     """Who is free when, over one span of time, for the resources one treatment needs."""
 
     treatment_type: TreatmentType
-    resources: dict[str, list[Resource]]  # kind -> resources able to serve
-    free: dict[int, list[Interval]]  # resource id -> free intervals
-
-    @property
-    def reserved_seconds(self) -> int:
-        return int(self.treatment_type.reserved.total_seconds())
+    resources: dict[str, list[int]]  # kind -> ids of the resources able to serve
+    starts: dict[int, list[Interval]]  # resource id -> when a reservation may start on it
 
     def kinds(self) -> list[str]:
         kinds = [ResourceKind.DOCTOR.value]
@@ -88,29 +70,26 @@ class Calendar:
 
     def feasible_starts(self) -> list[Interval]:
         """Starts at which one resource of every needed kind is free for the whole reservation."""
-        length = self.reserved_seconds
         result: list[Interval] | None = None
         for kind in self.kinds():
             of_kind = merge(
-                span
-                for resource in self.resources[kind]
-                for span in starts_fitting(self.free[resource.pk], length)
+                span for resource_id in self.resources[kind] for span in self.starts[resource_id]
             )
             result = of_kind if result is None else intersect(result, of_kind)
         return result or []
 
-    def free_at(self, starts_at: datetime) -> dict[str, Resource] | None:
-        """One free resource of each needed kind for a reservation from `starts_at`, or None."""
+    def free_at(self, starts_at: datetime) -> dict[str, int] | None:
+        """The id of one free resource of each needed kind from `starts_at`, or None."""
         start = _seconds(starts_at)
-        end = start + self.reserved_seconds
-        chosen: dict[str, Resource] = {}
+        chosen: dict[str, int] = {}
         for kind in self.kinds():
-            resource = next(
-                (r for r in self.resources[kind] if contains(self.free[r.pk], start, end)), None
+            found = next(
+                (r for r in self.resources[kind] if contains(self.starts[r], start, start + 1)),
+                None,
             )
-            if resource is None:
+            if found is None:
                 return None
-            chosen[kind] = resource
+            chosen[kind] = found
         return chosen
 
 
@@ -122,105 +101,86 @@ def load_calendar(
     doctor: Resource | None = None,
     ignore_appointment: int | None = None,
 ) -> Calendar:
-    """Read the calendars between two instants: five queries, whatever the span."""
+    """Read the calendars between two instants: one query, whatever the span."""
     zone = clinic_zone()
-    kinds = [ResourceKind.DOCTOR, ResourceKind.DEVICE, ResourceKind.ROOM]
-    resources: dict[str, list[Resource]] = {kind.value: [] for kind in kinds}
-    for resource in Resource.objects.active().filter(kind__in=kinds).order_by("name", "pk"):
-        if resource.kind == ResourceKind.DOCTOR and doctor is not None and resource.pk != doctor.pk:
-            continue
-        if resource.kind == ResourceKind.DEVICE and not resource.treats(treatment_type.concern):
-            continue
-        resources[resource.kind].append(resource)
-    ids = [r.pk for group in resources.values() for r in group]
-
-    hours: dict[int, dict[int, list[tuple[int, int, int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for resource_id, weekday, starts, ends in WorkingHours.objects.filter(
-        resource_id__in=ids
-    ).values_list("resource_id", "weekday", "starts", "ends"):
-        hours[resource_id][weekday].append((starts.hour, starts.minute, ends.hour, ends.minute))
-
     first_day = span_start.astimezone(zone).date()
     last_day = span_end.astimezone(zone).date()
-    closed: set[date] = set()
-    for starts_on, ends_on in Closure.objects.filter(
-        starts_on__lte=last_day, ends_on__gte=first_day
-    ).values_list("starts_on", "ends_on"):
-        day = starts_on
-        while day <= ends_on:
-            closed.add(day)
-            day += timedelta(days=1)
-
+    rows = read_calendars(
+        span_start=span_start,
+        span_end=span_end,
+        earliest_start=span_start - LONGEST_RESERVATION,
+        first_day=first_day,
+        last_day=last_day,
+        doctor_id=doctor.pk if doctor else None,
+        ignore_appointment=ignore_appointment,
+    )
+    resources: dict[str, list[int]] = {kind.value: [] for kind in ResourceKind}
+    hours: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    closed: set[int] = set()  # days since 1970-01-01
     away: dict[int, list[Interval]] = defaultdict(list)
-    for resource_id, starts_at, ends_at in Unavailability.objects.filter(
-        resource_id__in=ids, starts_at__lt=span_end, ends_at__gt=span_start
-    ).values_list("resource_id", "starts_at", "ends_at"):
-        away[resource_id].append((_seconds(starts_at), _seconds(ends_at)))
-
-    # starts_at bounded on both sides (no reservation is longer than LONGEST_RESERVATION), so
-    # the index on starts_at reads only the span, not every later appointment.
-    taken = Appointment.objects.active().filter(
-        starts_at__gt=span_start - LONGEST_RESERVATION,
-        starts_at__lt=span_end,
-        reserved_until__gt=span_start,
-    )
-    if ignore_appointment is not None:
-        taken = taken.exclude(pk=ignore_appointment)
-    rows = taken.values_list(
-        "doctor_id",
-        "device_id",
-        "room_id",
-        EpochSeconds("starts_at"),
-        EpochSeconds("reserved_until"),
-    )
-    busy: dict[int, list[Interval]] = defaultdict(list)
-    wanted = set(ids)
-    # Plain integers need none of the ORM's per-row conversions: read them off the cursor.
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for doctor_id, device_id, room_id, start, until in cursor.fetchall():
-            for resource_id in (doctor_id, device_id, room_id):
-                if resource_id in wanted:
-                    busy[resource_id].append((start, until))
+    busy: dict[int | None, list[Interval]] = defaultdict(list)
+    for tag, resource_id, a, b, c, d, text in rows:
+        if tag == APPOINTMENT:
+            # resource_id, a and b are the doctor, device and room; c to d is the reservation.
+            # Every resource gets it, wanted or not: cheaper than asking.
+            busy[resource_id].append((c, d))
+            busy[a].append((c, d))
+            busy[b].append((c, d))
+        elif tag == HOURS:
+            hours[resource_id][a].append((b, c))
+        elif tag == RESOURCE:
+            kind, _, concerns = text.partition(" ")
+            if kind == ResourceKind.DEVICE and treatment_type.concern not in json.loads(concerns):
+                continue
+            resources[kind].append(resource_id)
+        elif tag == CLOSURE:
+            closed.update(range(a, b + 1))
+        else:
+            away[resource_id].append((a, b))
+    for key in resources:
+        resources[key].sort()
+    wanted = {r for group in resources.values() for r in group}
 
     # Each local day's opening hours become UTC seconds through the zone, day by day, so a
     # daylight-saving change moves the UTC instants and never the local times.
+    epoch_day = date(1970, 1, 1).toordinal()
     days = []
     day = first_day
     while day <= last_day:
-        if day not in closed:
+        if day.toordinal() - epoch_day not in closed:
             days.append(day)
         day += timedelta(days=1)
     lower, upper = _seconds(span_start), _seconds(span_end)
-    instants: dict[tuple[date, int, int], int] = {}
+    instants: dict[tuple[date, int], int] = {}
 
-    def instant(day: date, hour: int, minute: int) -> int:
+    def instant(day: date, minutes: int) -> int:
         # Resources share opening times: convert each local (day, time) once.
-        key = (day, hour, minute)
+        key = (day, minutes)
         if key not in instants:
-            instants[key] = _seconds(
-                datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-            )
+            local = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=zone)
+            instants[key] = _seconds(local)
         return instants[key]
 
-    free: dict[int, list[Interval]] = {}
-    for resource_id in ids:
+    # Resources mostly share their weekly hours: build each distinct week's intervals once.
+    working_for: dict[tuple[tuple[int, tuple[tuple[int, int], ...]], ...], list[Interval]] = {}
+    length = int(treatment_type.reserved.total_seconds())
+    starts: dict[int, list[Interval]] = {}
+    for resource_id in wanted:
         week = hours.get(resource_id, {})
-        working = [
-            (max(lower, instant(day, sh, sm)), min(upper, instant(day, eh, em)))
-            for day in days
-            for sh, sm, eh, em in week.get(day.weekday(), ())
-        ]
-        # One resource's appointments never overlap (the database sees to it) and come sorted
-        # by start, so they are already fit to cut with; absences may overlap them: merge then.
-        cuts = busy.get(resource_id, [])
+        pattern = tuple(sorted((weekday, tuple(sorted(spans))) for weekday, spans in week.items()))
+        if pattern not in working_for:
+            working_for[pattern] = merge(
+                (max(lower, instant(day, opens)), min(upper, instant(day, closes)))
+                for day in days
+                for opens, closes in week.get(day.weekday(), ())
+            )
+        # One resource's appointments never overlap (the database sees to it); sorted by start
+        # they are fit to cut with. Absences may overlap them: merge then.
+        cuts = sorted(busy.get(resource_id, []))
         if resource_id in away:
             cuts = merge([*cuts, *away[resource_id]])
-        free[resource_id] = subtract(merge(working), cuts)
-    return Calendar(treatment_type=treatment_type, resources=resources, free=free)
+        starts[resource_id] = fitting_starts(working_for[pattern], cuts, length)
+    return Calendar(treatment_type=treatment_type, resources=resources, starts=starts)
 
 
 def free_slots(
@@ -248,7 +208,9 @@ def free_slots(
         if first >= stop:
             continue
         # Align to the step in local wall-clock time (09:00, 09:15, ...), whatever the offset.
-        offset = int(zone.utcoffset(datetime.fromtimestamp(first, UTC)).total_seconds())
+        utc_offset = datetime.fromtimestamp(first, zone).utcoffset()
+        assert utc_offset is not None  # a ZoneInfo always knows its offset
+        offset = int(utc_offset.total_seconds())
         moment = -((-(first + offset)) // step) * step - offset
         while moment < stop:
             slots.append(datetime.fromtimestamp(moment, UTC))

@@ -26,12 +26,14 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
-def subtract(base: list[Interval], cuts: list[Interval]) -> list[Interval]:
-    """What of `base` is left once every interval of `cuts` is taken out.
+def fitting_starts(base: list[Interval], cuts: list[Interval], length: int) -> list[Interval]:
+    """The start times t at which [t, t + length) lies inside `base` and clear of every cut, as
+    intervals of starts [first, last + 1).
 
-    `cuts` must be sorted by start and disjoint, though they may touch (the appointments of
-    one resource, as the database keeps them). This is the availability search's inner loop,
-    so it is written for speed: one pass over both lists.
+    It is `base` less `cuts`, keeping only the gaps at least `length` long, in one pass: the
+    availability search's inner loop, written for speed. `cuts` must be sorted by start and
+    disjoint, though they may touch (the appointments of one resource, as the database keeps
+    them).
     """
     result: list[Interval] = []
     append = result.append
@@ -46,15 +48,15 @@ def subtract(base: list[Interval], cuts: list[Interval]) -> list[Interval]:
             cut_start, cut_end = cuts[k]
             if cut_start >= end:
                 break
-            if cut_start > cursor:
-                append((cursor, cut_start))
+            if cut_start - cursor >= length:
+                append((cursor, cut_start - length + 1))
             if cut_end > cursor:
                 cursor = cut_end
             if cursor >= end:
                 break
             k += 1
-        if cursor < end:
-            append((cursor, end))
+        if end - cursor >= length:
+            append((cursor, end - length + 1))
     return result
 
 
@@ -71,12 +73,6 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
         else:
             j += 1
     return result
-
-
-def starts_fitting(free: list[Interval], length: int) -> list[Interval]:
-    """The start times t at which [t, t + length) lies inside one free interval, as intervals
-    of starts [first, last + 1)."""
-    return [(start, end - length + 1) for start, end in free if end - start >= length]
 
 
 def contains(intervals: list[Interval], start: int, end: int) -> bool:

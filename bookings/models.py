@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from planner.models import CONCERN_CHOICES
 from planner.rules import Area
@@ -289,7 +290,8 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.treatment_type} for {self.patient} at {self.starts_at:%Y-%m-%d %H:%M}"
+        when = timezone.localtime(self.starts_at)
+        return f"{self.treatment_type} for {self.patient} at {when:%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:

@@ -91,9 +91,9 @@ def appointment_book(
             return Appointment.objects.create(
                 patient=patient,
                 treatment_type=treatment_type,
-                doctor=chosen[ResourceKind.DOCTOR],
-                device=chosen.get(ResourceKind.DEVICE),
-                room=chosen.get(ResourceKind.ROOM),
+                doctor_id=chosen[ResourceKind.DOCTOR],
+                device_id=chosen.get(ResourceKind.DEVICE),
+                room_id=chosen.get(ResourceKind.ROOM),
                 starts_at=starts_at,
                 ends_at=ends_at,
                 reserved_until=reserved_until,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bookings.models import Appointment
 from clinic.roles import Role, home_url_name, role_required
 from planner.models import TreatmentPlan
 
@@ -28,7 +29,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 def patient_home(request: HttpRequest) -> HttpResponse:
     plans = TreatmentPlan.objects.filter(patient=request.user).order_by("-created_at")
-    return render(request, "clinic/home_patient.html", {"plans": plans})
+    upcoming = (
+        Appointment.objects.active()
+        .filter(patient=request.user, starts_at__gte=timezone.now())
+        .select_related("treatment_type", "doctor")
+        .order_by("starts_at")
+    )
+    return render(request, "clinic/home_patient.html", {"plans": plans, "upcoming": upcoming})
 
 
 @role_required(Role.RECEPTIONIST)

@@ -116,9 +116,9 @@ def test_the_booking_page_takes_the_same_queries_for_an_empty_or_a_busy_week(
     client = client_for(alice)
     url = reverse("consultation-book")
     client.get(url, {"day": MONDAY.isoformat()})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         client.get(url, {"day": MONDAY.isoformat()})
     for hour in (9, 11, 14):
         book(client_for(bob), local(MONDAY, hour))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         client.get(url, {"day": MONDAY.isoformat()})

@@ -41,3 +41,15 @@ def test_demo_data_has_a_course_in_every_state(db, settings):
     assert set(TreatmentPlan.objects.values_list("status", flat=True)) == set(PlanStatus.values)
     assert TreatmentPlan.objects.filter(requires_doctor_review=True, booking_blocked=False).exists()
     assert TreatmentPlan.objects.filter(booking_blocked=True).exists()
+
+
+def test_demo_data_has_calendars_to_book_on(db, settings):
+    from bookings.models import Appointment, Resource, ResourceKind, TreatmentType
+
+    settings.DEBUG = True
+    call_command("demo_data")
+    kinds = set(Resource.objects.values_list("kind", flat=True))
+    assert kinds == {ResourceKind.DOCTOR, ResourceKind.DEVICE, ResourceKind.ROOM}
+    assert Resource.objects.get(user__email="doctor@example.com").kind == ResourceKind.DOCTOR
+    assert TreatmentType.objects.consultation() is not None
+    assert Appointment.objects.filter(patient__email="patient@example.com").exists()

@@ -6,11 +6,23 @@ nothing and prints the same logins.
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from bookings.models import (
+    BookingPolicy,
+    Closure,
+    Resource,
+    ResourceKind,
+    TreatmentKind,
+    TreatmentType,
+    WorkingHours,
+)
+from bookings.services import appointment_book
 from clinic.models import User
 from clinic.roles import Role
 from clinic.services import user_create
@@ -137,6 +149,85 @@ def _demo_courses() -> None:
     plan_stop(plan=frank, doctor=doctor, reason="Patient chose another treatment.")
 
 
+def _demo_calendars() -> None:
+    """Two doctors, two pico lasers, two rooms, their hours, a closure and the treatments."""
+    weekdays = [(day, time(9), time(18)) for day in range(5)] + [(5, time(9), time(13))]
+
+    def make(kind: str, name: str, **extra: object) -> Resource:
+        resource = Resource.objects.create(kind=kind, name=name, **extra)
+        WorkingHours.objects.bulk_create(
+            WorkingHours(resource=resource, weekday=d, starts=s, ends=e) for d, s, e in weekdays
+        )
+        return resource
+
+    all_concerns = [concern.value for concern in Concern]
+    make(ResourceKind.DOCTOR, "Dr Aisha Rahman", user=User.objects.get(email="doctor@example.com"))
+    make(ResourceKind.DOCTOR, "Dr Tom Okafor", user=User.objects.get(email="doctor2@example.com"))
+    make(
+        ResourceKind.DEVICE,
+        "PicoWay",
+        concerns=all_concerns,
+        wavelengths="532 nm, 785 nm, 1064 nm",
+        handpieces="Resolve fractional, zoom",
+    )
+    make(
+        ResourceKind.DEVICE,
+        "PicoSure Pro",
+        concerns=[c for c in all_concerns if c != Concern.TATTOO.value],
+        wavelengths="755 nm, 532 nm",
+        handpieces="Focus lens array",
+    )
+    make(ResourceKind.ROOM, "Treatment room 1")
+    make(ResourceKind.ROOM, "Treatment room 2")
+    year = timezone.localdate().year
+    Closure.objects.create(
+        starts_on=date(year, 12, 25), ends_on=date(year, 12, 26), reason="Christmas"
+    )
+    TreatmentType.objects.create(
+        name="Consultation",
+        kind=TreatmentKind.CONSULTATION,
+        duration_minutes=30,
+        needs_device=False,
+    )
+    for concern in Concern:
+        TreatmentType.objects.create(
+            name=f"Pico session: {concern.label}",
+            kind=TreatmentKind.SESSION,
+            concern=concern.value,
+            duration_minutes=45,
+            buffer_minutes=15,
+        )
+    TreatmentType.objects.create(
+        name="Pico session: tattoo, large area",
+        kind=TreatmentKind.SESSION,
+        concern=Concern.TATTOO.value,
+        area=Area.LARGE.value,
+        duration_minutes=75,
+        buffer_minutes=15,
+    )
+    BookingPolicy.current()
+
+
+def _demo_consultations() -> None:
+    """Upcoming consultations for Alice and Bob on the next working days."""
+    consultation = TreatmentType.objects.consultation()
+    assert consultation is not None
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate() + timedelta(days=2)
+    for email in ("patient@example.com", "bob@example.com"):
+        while day.weekday() >= 5 or Closure.objects.filter(starts_on__lte=day, ends_on__gte=day):
+            day += timedelta(days=1)
+        patient = User.objects.get(email=email)
+        appointment_book(
+            patient=patient,
+            treatment_type=consultation,
+            starts_at=datetime.combine(day, time(10), tzinfo=zone),
+            booked_by=User.objects.get(email="reception@example.com"),
+            notice=False,
+        )
+        day += timedelta(days=1)
+
+
 class Command(BaseCommand):
     help = "Create the demo clinic's people (one login per role) and print their logins."
 
@@ -166,6 +257,9 @@ class Command(BaseCommand):
                 created += 1
         if not TreatmentPlan.objects.exists():
             _demo_courses()
+        if not Resource.objects.exists():
+            _demo_calendars()
+            _demo_consultations()
         self.stdout.write(f"Demo clinic ready ({created} people created).")
         self.stdout.write("")
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r}:")
