@@ -12,29 +12,38 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from bookings.availability import clinic_zone, free_slots
+from bookings.availability import clinic_zone, free_slots, local_day_bounds
 from bookings.forms import SEARCH_DAYS, BookSlotForm, SlotSearchForm
 from bookings.models import Appointment, TreatmentType
 from bookings.services import SlotUnavailable, appointment_book
 from clinic.audit import audit_record
+from clinic.models import User
 from clinic.roles import Role, has_role, role_required
 
 STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
 
 def _slots_by_day(
-    treatment_type: TreatmentType, search: SlotSearchForm
+    treatment_type: TreatmentType, search: SlotSearchForm, patient: User
 ) -> list[tuple[date, list[datetime]]]:
+    """Free times for seven days, less those the patient is already booked at."""
     first: date = search.cleaned_data["day"]
+    last = first + timedelta(days=SEARCH_DAYS - 1)
     slots = free_slots(
-        treatment_type,
-        first_day=first,
-        last_day=first + timedelta(days=SEARCH_DAYS - 1),
-        doctor=search.cleaned_data["doctor"],
+        treatment_type, first_day=first, last_day=last, doctor=search.cleaned_data["doctor"]
     )
     zone = clinic_zone()
+    span_start, span_end = local_day_bounds(first, last, zone)
+    own = list(
+        Appointment.objects.active()
+        .filter(patient=patient, starts_at__lt=span_end, ends_at__gt=span_start)
+        .values_list("starts_at", "ends_at")
+    )
+    length = treatment_type.duration
     by_day: dict[date, list[datetime]] = defaultdict(list)
     for start in slots:
+        if any(begins < start + length and start < ends for begins, ends in own):
+            continue
         local = start.astimezone(zone)
         by_day[local.date()].append(local)
     return sorted(by_day.items())
@@ -71,7 +80,7 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
             status = 400
     tomorrow = timezone.localdate() + timedelta(days=1)
     search = SlotSearchForm(request.GET or {"day": tomorrow.isoformat()})
-    days = _slots_by_day(treatment_type, search) if search.is_valid() else []
+    days = _slots_by_day(treatment_type, search, request.user) if search.is_valid() else []
     if search.errors:
         status = 400
     return render(

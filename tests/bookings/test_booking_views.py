@@ -116,9 +116,20 @@ def test_the_booking_page_takes_the_same_queries_for_an_empty_or_a_busy_week(
     client = client_for(alice)
     url = reverse("consultation-book")
     client.get(url, {"day": MONDAY.isoformat()})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url, {"day": MONDAY.isoformat()})
     for hour in (9, 11, 14):
         book(client_for(bob), local(MONDAY, hour))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url, {"day": MONDAY.isoformat()})
+
+
+def test_times_the_patient_is_already_booked_at_are_not_offered(db, alice):
+    make_clinic(doctors=2, rooms=2)  # the clinic itself would still have room
+    client = client_for(alice)
+    book(client, local(MONDAY, 10))
+    page = client.get(reverse("consultation-book"), {"day": MONDAY.isoformat()}).content.decode()
+    assert "Book Monday 1 March at 09:30" in page  # ends as hers begins
+    assert "Book Monday 1 March at 09:45" not in page
+    assert "Book Monday 1 March at 10:00" not in page
+    assert "Book Monday 1 March at 10:30" in page
