@@ -1,8 +1,9 @@
 """Database objects Django's models cannot declare: SQLite's guard against double booking.
 
-SQLite rebuilds a table to alter it, and the rebuild drops its triggers, so migration 0002 is
-not enough: after every migrate, `ensure_sqlite_triggers` puts back any trigger that is missing.
-(PostgreSQL's exclusion constraints survive ALTER TABLE and live in migration 0002 alone.)
+SQLite rebuilds a table to alter it, and the rebuild drops its triggers, so they cannot live in
+a migration: after every migrate, `ensure_sqlite_triggers` drops and makes them afresh, which
+also brings a changed definition to an existing database. (PostgreSQL's exclusion constraints
+survive ALTER TABLE and live in migration 0002.)
 """
 
 from typing import Any
@@ -24,13 +25,15 @@ _CLASH = """
 """
 
 SQLITE_TRIGGERS = [
+    "DROP TRIGGER IF EXISTS appointment_not_double_booked_on_insert",
+    "DROP TRIGGER IF EXISTS appointment_not_double_booked_on_update",
     f"""
-    CREATE TRIGGER IF NOT EXISTS appointment_not_double_booked_on_insert
+    CREATE TRIGGER appointment_not_double_booked_on_insert
     BEFORE INSERT ON bookings_appointment WHEN NEW.status <> 'cancelled'
     BEGIN {_CLASH} END
     """,
     f"""
-    CREATE TRIGGER IF NOT EXISTS appointment_not_double_booked_on_update
+    CREATE TRIGGER appointment_not_double_booked_on_update
     BEFORE UPDATE OF starts_at, reserved_until, status, doctor_id, device_id, room_id
     ON bookings_appointment WHEN NEW.status <> 'cancelled'
     BEGIN {_CLASH} END

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.throttling import UserRateThrottle
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, create_model, model_validator
 
 from planner.rules import (
     Area,
@@ -44,23 +44,17 @@ class TattooIn(Schema):
     location: TattooLocation
 
 
-class ScreeningIn(Schema):
-    """Screening answers; any left out count as "no"."""
-
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    pregnant: bool = False
-    gold_therapy_ever: bool = False
-    active_infection_at_site: bool = False
-    sunburn_now: bool = False
-    isotretinoin_last_6_months: bool = False
-    photosensitising_drugs_or_disease: bool = False
-    tan_or_strong_sun_last_4_weeks: bool = False
-    keloid_or_hypertrophic_scarring: bool = False
-    anticoagulants: bool = False
-    immunosuppressed: bool = False
-    topical_retinoids_or_acids_last_week: bool = False
-    history_of_pih: bool = False
+
+# One field per screening answer of the policy, so the API asks exactly what the intake asks.
+ScreeningIn = create_model(
+    "ScreeningIn",
+    __base__=_Strict,
+    __doc__='Screening answers; any left out count as "no".',
+    **{name: (bool, False) for name in ScreeningAnswers.names()},  # type: ignore[call-overload]
+)
 
 
 class IntakeIn(Schema):
@@ -75,7 +69,7 @@ class IntakeIn(Schema):
     sun_exposure: SunExposure
     uses_sunscreen: bool
     tattoo: TattooIn | None = Field(None, description="Required when the concern is a tattoo.")
-    screening: ScreeningIn = Field(default_factory=ScreeningIn)
+    screening: ScreeningIn = Field(default_factory=ScreeningIn)  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def tattoo_only_for_tattoos(self) -> IntakeIn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +11,13 @@ from django.utils import timezone
 
 from clinic.models import User
 from clinic.roles import Role, has_role
-from planner.models import PlanRevision, PlanStatus, RevisionAction, TreatmentPlan
+from planner.models import (
+    OPEN_STATUSES,
+    PlanRevision,
+    PlanStatus,
+    RevisionAction,
+    TreatmentPlan,
+)
 from planner.rules import (
     POLICY,
     Concern,
@@ -61,13 +68,12 @@ def plan_create(*, patient: User, intake: Intake, author: User | None = None) ->
     plan = TreatmentPlan(patient=patient, intake=intake_to_dict(intake))
     _apply(plan, recommend(intake))
     plan.full_clean(exclude=["intake"])
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan,
+    _save_with_revision(
+        plan,
         author=author,
         action=RevisionAction.CREATED,
         reason="; ".join(reason["text"] for reason in plan.reasons[:2]),
-        after=plan.snapshot(),
+        before=None,
     )
     return plan
 
@@ -80,23 +86,16 @@ def _locked(plan: TreatmentPlan) -> TreatmentPlan:
 @transaction.atomic
 def plan_approve(*, plan: TreatmentPlan, doctor: User, reason: str = "") -> TreatmentPlan:
     _require_doctor(doctor)
-    plan = _locked(plan)
-    if plan.status != PlanStatus.PROPOSED:
-        raise ValidationError("Only a proposed plan can be approved.")
-    before = plan.snapshot()
-    plan.status = PlanStatus.APPROVED
-    plan.approved_by = doctor
-    plan.approved_at = timezone.now()
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan,
+    return _progress(
+        plan,
         author=doctor,
+        to=PlanStatus.APPROVED,
+        allowed_from=(PlanStatus.PROPOSED,),
         action=RevisionAction.APPROVED,
         reason=reason.strip(),
-        before=before,
-        after=plan.snapshot(),
+        approved_by=doctor,
+        approved_at=timezone.now(),
     )
-    return plan
 
 
 def validate_adjustment(*, sessions: int | None, window: Window | None) -> None:
@@ -161,14 +160,8 @@ def plan_adjust(
     after = plan.snapshot()
     if after == before:
         raise ValidationError("Nothing changed: adjust the concern, the sessions or the window.")
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan,
-        author=doctor,
-        action=RevisionAction.ADJUSTED,
-        reason=reason.strip(),
-        before=before,
-        after=after,
+    _save_with_revision(
+        plan, author=doctor, action=RevisionAction.ADJUSTED, reason=reason.strip(), before=before
     )
     return plan
 
@@ -178,20 +171,28 @@ def plan_stop(*, plan: TreatmentPlan, doctor: User, reason: str) -> TreatmentPla
     _require_doctor(doctor)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the course stops."})
-    plan = _locked(plan)
-    _require_open(plan)
-    before = plan.snapshot()
-    plan.status = PlanStatus.STOPPED
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan,
+    return _progress(
+        plan,
         author=doctor,
+        to=PlanStatus.STOPPED,
+        allowed_from=OPEN_STATUSES,
         action=RevisionAction.STOPPED,
         reason=reason.strip(),
-        before=before,
-        after=plan.snapshot(),
     )
-    return plan
+
+
+def _save_with_revision(
+    plan: TreatmentPlan,
+    *,
+    author: User | None,
+    action: RevisionAction,
+    reason: str,
+    before: dict[str, Any] | None,
+) -> None:
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan, author=author, action=action, reason=reason, before=before, after=plan.snapshot()
+    )
 
 
 def _progress(
@@ -202,18 +203,18 @@ def _progress(
     allowed_from: tuple[PlanStatus, ...],
     action: RevisionAction,
     reason: str,
+    **fields: Any,
 ) -> TreatmentPlan:
+    """Move the plan to status `to` (and set `fields`), if its status allows, with a revision."""
     plan = _locked(plan)
     if plan.status not in allowed_from:
-        raise ValidationError(
-            f"A {plan.get_status_display().lower()} plan cannot become {to.label.lower()}."
-        )
+        status = plan.get_status_display().lower()
+        raise ValidationError(f"This plan is {status}; it cannot become {to.label.lower()}.")
     before = plan.snapshot()
     plan.status = to
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan, author=author, action=action, reason=reason, before=before, after=plan.snapshot()
-    )
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    _save_with_revision(plan, author=author, action=action, reason=reason, before=before)
     return plan
 
 

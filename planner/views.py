@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -71,63 +74,83 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _render(request, plan)
 
 
+FormT = ReasonForm | AdjustPlanForm
+
+
+def _doctor_action(
+    request: HttpRequest,
+    plan: TreatmentPlan,
+    *,
+    form: FormT,
+    form_name: str,
+    change: Callable[[dict[str, Any]], TreatmentPlan],
+    action: str,
+    done: str,
+) -> HttpResponse:
+    """Validate the form, make the change through its service, audit it, and say so; or show
+    the page again with what was refused, as a 400."""
+    if form.is_valid():
+        try:
+            plan = change(form.cleaned_data)
+        except ValidationError as error:
+            _refuse(request, form, error)
+        else:
+            audit_record(request=request, patient=plan.patient, action=action)
+            messages.success(request, done)
+            return redirect("plan-detail", plan_id=plan.pk)
+    return _render(request, plan, status=400, **{form_name: form})
+
+
 @require_POST
 @role_required(Role.DOCTOR)
 def plan_approve_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = ReasonForm(request.POST, required=False, prefix="approve")
-    if form.is_valid():
-        try:
-            plan = plan_approve(plan=plan, doctor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _refuse(request, form, error)
-        else:
-            audit_record(request=request, patient=plan.patient, action="approved plan")
-            messages.success(request, "Plan approved. The patient can now book the course.")
-            return redirect("plan-detail", plan_id=plan.pk)
-    return _render(request, plan, approve_form=form, status=400)
+    return _doctor_action(
+        request,
+        plan,
+        form=ReasonForm(request.POST, required=False, prefix="approve"),
+        form_name="approve_form",
+        change=lambda data: plan_approve(plan=plan, doctor=request.user, reason=data["reason"]),
+        action="approved plan",
+        done="Plan approved. The patient can now book the course.",
+    )
 
 
 @require_POST
 @role_required(Role.DOCTOR)
 def plan_adjust_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = AdjustPlanForm(request.POST, plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = plan_adjust(
-                plan=plan,
-                doctor=request.user,
-                reason=data["reason"],
-                concern=Concern(data["concern"]),
-                sessions=data["sessions"],
-                window=data["window"],
-            )
-        except ValidationError as error:
-            _refuse(request, form, error)
-        else:
-            audit_record(request=request, patient=plan.patient, action="adjusted plan")
-            messages.success(request, "Plan changed; the change is in its history.")
-            return redirect("plan-detail", plan_id=plan.pk)
-    return _render(request, plan, adjust_form=form, status=400)
+    return _doctor_action(
+        request,
+        plan,
+        form=AdjustPlanForm(request.POST, plan=plan),
+        form_name="adjust_form",
+        change=lambda data: plan_adjust(
+            plan=plan,
+            doctor=request.user,
+            reason=data["reason"],
+            concern=Concern(data["concern"]),
+            sessions=data["sessions"],
+            window=data["window"],
+        ),
+        action="adjusted plan",
+        done="Plan changed; the change is in its history.",
+    )
 
 
 @require_POST
 @role_required(Role.DOCTOR)
 def plan_stop_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(request, plan_id)
-    form = ReasonForm(request.POST, prefix="stop")
-    if form.is_valid():
-        try:
-            plan = plan_stop(plan=plan, doctor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _refuse(request, form, error)
-        else:
-            audit_record(request=request, patient=plan.patient, action="stopped plan")
-            messages.success(request, "The course is stopped.")
-            return redirect("plan-detail", plan_id=plan.pk)
-    return _render(request, plan, stop_form=form, status=400)
+    return _doctor_action(
+        request,
+        plan,
+        form=ReasonForm(request.POST, prefix="stop"),
+        form_name="stop_form",
+        change=lambda data: plan_stop(plan=plan, doctor=request.user, reason=data["reason"]),
+        action="stopped plan",
+        done="The course is stopped.",
+    )
 
 
 @role_required(*STAFF)

@@ -136,3 +136,11 @@ def test_the_openapi_schema_documents_the_preview(client, db):
     assert {"sessions", "interval_days", "kirby_desai", "reasons", "policy_version"} <= set(
         properties
     )
+
+
+def test_the_api_asks_every_screening_question_of_the_policy(client, db):
+    from planner.rules import POLICY
+
+    schema = client.get("/api/openapi.json").json()
+    asked = set(schema["components"]["schemas"]["ScreeningIn"]["properties"])
+    assert asked == {rule.answer for rule in POLICY.screening}

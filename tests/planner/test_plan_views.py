@@ -112,7 +112,7 @@ def test_approving_twice_is_refused_with_a_message(plan, doctor):
     client.post(reverse("plan-approve", args=[plan.pk]), {})
     response = client.post(reverse("plan-approve", args=[plan.pk]), {})
     assert response.status_code == 400
-    assert b"Only a proposed plan can be approved" in response.content
+    assert b"This plan is approved; it cannot become approved" in response.content
 
 
 def test_a_doctor_stops_a_course_with_a_reason(plan, doctor):

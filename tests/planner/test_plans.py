@@ -181,5 +181,7 @@ def test_a_course_goes_from_approved_to_in_progress_to_completed(plan, doctor):
 
 
 def test_an_unapproved_plan_cannot_start(plan):
-    with pytest.raises(ValidationError, match="A proposed plan cannot become in progress"):
+    with pytest.raises(
+        ValidationError, match="This plan is proposed; it cannot become in progress"
+    ):
         plan_start(plan=plan)
