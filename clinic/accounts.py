@@ -1,10 +1,35 @@
-"""Django's account views, answering 400 when a form is refused (the brief: bad input is a 4xx)."""
+"""Accounts: Django's own views (answering 400 when a form is refused: bad input is a 4xx),
+patient sign-up with a confirmed email, invitations, and the patient's profile."""
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_POST
+
+from clinic.forms import ProfileForm, SignupForm
+from clinic.models import PatientProfile, User
+from clinic.roles import Role, role_required
+from clinic.services import (
+    LinkRefused,
+    email_confirm,
+    email_confirmation_send,
+    patient_profile_update,
+    patient_sign_up,
+)
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField()
 
 
 class RefusedFormIs400:
@@ -28,3 +53,118 @@ class PasswordResetConfirmView(RefusedFormIs400, auth_views.PasswordResetConfirm
 
 class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
     pass
+
+
+def site_root(request: HttpRequest) -> str:
+    """The scheme and host the links in emails point at, as the visitor reached us."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            patient_sign_up(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                base_url=site_root(request),
+            )
+            return redirect("signup-done")
+        return render(request, "registration/signup.html", {"form": form}, status=400)
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_done.html")
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        email_confirm(token=token)
+    except LinkRefused as refusal:
+        return render(
+            request, "registration/link_refused.html", {"reason": str(refusal)}, status=400
+        )
+    messages.success(request, "Your email is confirmed. You can log in now.")
+    return redirect("login")
+
+
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "registration/link_refused.html",
+            {"reason": "Enter the email address you signed up with.", "form": form},
+            status=400,
+        )
+    waiting = User.objects.filter(
+        email__iexact=form.cleaned_data["email"], is_active=False, profile__isnull=False
+    ).first()
+    if waiting is not None:
+        email_confirmation_send(user=waiting, base_url=site_root(request))
+    # The same answer whether or not an account waits: no one learns who has signed up.
+    return redirect("signup-done")
+
+
+def _invited_user(uidb64: str, token: str) -> User | None:
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = _invited_user(uidb64, token)
+    if user is None:
+        return render(
+            request,
+            "registration/link_refused.html",
+            {
+                "reason": "This invitation has been used or has expired. Please ask the clinic "
+                "to send a new one, or reset your password if you already chose one.",
+                "invitation": True,
+            },
+            status=400,
+        )
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            PatientProfile.objects.filter(user=user, email_confirmed_at__isnull=True).update(
+                email_confirmed_at=timezone.now()
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your password is set.")
+            return redirect("home")
+        return render(request, "registration/accept_invitation.html", {"form": form}, status=400)
+    return render(request, "registration/accept_invitation.html", {"form": form})
+
+
+@role_required(Role.PATIENT)
+def profile(request: HttpRequest) -> HttpResponse:
+    record = PatientProfile.objects.select_related("user").get(user=request.user)
+    form = ProfileForm(request.POST or None, instance=record)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            patient_profile_update(
+                profile=record,
+                first_name=data.pop("first_name"),
+                last_name=data.pop("last_name"),
+                **data,
+            )
+            messages.success(request, "Your details are saved.")
+            return redirect("profile")
+        return render(request, "clinic/profile.html", {"form": form}, status=400)
+    return render(request, "clinic/profile.html", {"form": form})

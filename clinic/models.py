@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -50,6 +51,49 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message (SMS)"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+    SPANISH = "es", "Español"
+    CHINESE = "zh-hans", "中文"
+    MALAY = "ms", "Bahasa Melayu"
+
+
+class PatientProfile(models.Model):
+    """What the clinic knows of a patient besides their login: how to reach them, and what
+    they agreed to be contacted about (care reminders and marketing, asked separately)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = PhoneNumberField(blank=True)
+    preferred_channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH)
+    care_reminders_consent = models.BooleanField(
+        "Send me reminders about my appointments and my care", default=False
+    )
+    marketing_consent = models.BooleanField(
+        "Send me news and offers from the clinic", default=False
+    )
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
 
 
 class AuditEntry(models.Model):

@@ -29,6 +29,17 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 CLINIC_NAME = env_str("CLINIC_NAME", "Pico Clinic")
 CLINIC_TIME_ZONE = env_time_zone("CLINIC_TIME_ZONE", "Europe/London")
+# Phone numbers typed without a country code are read as this country's (ISO 3166 code).
+PHONENUMBER_DEFAULT_REGION = env_str("CLINIC_PHONE_REGION", "GB").upper()
+if len(PHONENUMBER_DEFAULT_REGION) != 2 or not PHONENUMBER_DEFAULT_REGION.isalpha():
+    raise ImproperlyConfigured(
+        f"CLINIC_PHONE_REGION must be a two-letter country code such as GB, not "
+        f"{PHONENUMBER_DEFAULT_REGION!r}."
+    )
+PHONENUMBER_DB_FORMAT = "E164"
+# How long an email-confirmation or invitation link works.
+ACCOUNT_LINK_DAYS = env_int("ACCOUNT_LINK_DAYS", 3, minimum=1)
+PASSWORD_RESET_TIMEOUT = ACCOUNT_LINK_DAYS * 24 * 3600
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "phonenumber_field",
     # After django.contrib.auth, so that auth has created an app's permissions before
     # clinic's post_migrate handler hands them to the Manager group.
     "clinic",

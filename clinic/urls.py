@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import accounts, health, home
+from clinic import accounts, health, home, reception
 from clinic.api import api
 
 admin.site.site_header = "Clinic administration"
@@ -20,9 +20,27 @@ urlpatterns = [
         accounts.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/done/", accounts.signup_done, name="signup-done"),
+    path("accounts/confirm/resend/", accounts.resend_confirmation, name="resend-confirmation"),
+    path("accounts/confirm/<str:token>/", accounts.confirm_email, name="confirm-email"),
+    path(
+        "accounts/invitation/<str:uidb64>/<str:token>/",
+        accounts.accept_invitation,
+        name="accept-invitation",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("patient/profile/", accounts.profile, name="profile"),
     path("patient/", home.patient_home, name="patient-home"),
     path("reception/", home.reception_home, name="reception-home"),
+    path("reception/patients/", reception.patient_list, name="patient-list"),
+    path("reception/patients/new/", reception.patient_new, name="patient-new"),
+    path("reception/patients/<int:patient_id>/", reception.patient_detail, name="patient-detail"),
+    path(
+        "reception/patients/<int:patient_id>/invite",
+        reception.invitation_resend,
+        name="invitation-resend",
+    ),
     path("doctor/", home.doctor_home, name="doctor-home"),
     path("manager/", home.manager_home, name="manager-home"),
     path("healthz", health.healthz, name="healthz"),

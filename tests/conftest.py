@@ -32,6 +32,13 @@ def _own_cache(settings, request):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a request queued for after its commit (emails), as a real commit would:
+    `with committed(): client.post(...)`."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def alice(db) -> User:
     return UserFactory(email="alice@example.com", first_name="Alice", role=Role.PATIENT)
 

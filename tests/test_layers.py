@@ -15,6 +15,7 @@ WIRING = {
     "clinic/urls.py",
     "clinic/api.py",
     "clinic/home.py",
+    "clinic/reception.py",
     "clinic/management/commands/demo_data.py",
 }
 

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from phonenumber_field.formfields import PhoneNumberField
+
+from clinic.models import Channel, PatientProfile, User
+
+# The planner's rules take the same ages (planner.rules.intake.MIN_AGE / MAX_AGE); a test
+# keeps the two equal.
+MIN_PATIENT_AGE = 16
+MAX_PATIENT_AGE = 110
+
+
+def validate_date_of_birth(value: date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError("A date of birth cannot be in the future.")
+    age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    if age < MIN_PATIENT_AGE:
+        raise ValidationError(
+            f"Patients under {MIN_PATIENT_AGE} are seen with a parent: please call the clinic."
+        )
+    if age > MAX_PATIENT_AGE:
+        raise ValidationError("Please check the year of birth.")
+
+
+def date_of_birth_field(required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_of_birth],
+    )
+
+
+def clean_unused_email(email: str) -> str:
+    email = User.objects.normalize_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError("An account already uses this email address.")
+    return email
+
+
+class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
+    date_of_birth = date_of_birth_field()
+
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("first_name"), Column("last_name")),
+            "email",
+            "date_of_birth",
+            "password1",
+            "password2",
+            Submit("signup", "Create my account", css_class="btn-clinic w-100"),
+        )
+
+    def clean_email(self) -> str:
+        return clean_unused_email(self.cleaned_data["email"])
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    date_of_birth = date_of_birth_field()
+    phone = PhoneNumberField(
+        required=False,
+        help_text="A mobile number for text or WhatsApp reminders, e.g. +44 7400 123456.",
+    )
+
+    class Meta:
+        model = PatientProfile
+        fields = (
+            "date_of_birth",
+            "phone",
+            "preferred_channel",
+            "language",
+            "care_reminders_consent",
+            "marketing_consent",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].initial = self.instance.user.first_name
+        self.fields["last_name"].initial = self.instance.user.last_name
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("About you", Row(Column("first_name"), Column("last_name")), "date_of_birth"),
+            Fieldset(
+                "How we reach you",
+                "phone",
+                Row(Column("preferred_channel"), Column("language")),
+            ),
+            Fieldset("What you agree to", "care_reminders_consent", "marketing_consent"),
+            Submit("save", "Save", css_class="btn-clinic"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("preferred_channel") in (Channel.SMS, Channel.WHATSAPP) and not data.get(
+            "phone"
+        ):
+            self.add_error("phone", "Text and WhatsApp reminders need a mobile number.")
+        return data
+
+
+class PatientInviteForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    date_of_birth = date_of_birth_field()
+    phone = PhoneNumberField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("first_name"), Column("last_name")),
+            Row(Column("email"), Column("phone")),
+            "date_of_birth",
+            Submit("create", "Create the patient and email the invitation", css_class="btn-clinic"),
+        )
+
+    def clean_email(self) -> str:
+        return clean_unused_email(self.cleaned_data["email"])

@@ -1,0 +1,50 @@
+import pytest
+from django.urls import reverse
+
+from clinic.models import PatientProfile
+from tests.conftest import client_for
+
+
+def profile_data(**overrides):
+    return {
+        "first_name": "Alice",
+        "last_name": "Moreau",
+        "date_of_birth": "1990-05-17",
+        "phone": "+44 7400 123457",
+        "preferred_channel": "sms",
+        "language": "fr",
+        "care_reminders_consent": "on",
+    } | overrides
+
+
+def test_a_patient_keeps_their_details_and_each_consent_separately(alice):
+    response = client_for(alice).post(reverse("profile"), profile_data())
+    assert response.status_code == 302
+    profile = PatientProfile.objects.get(user=alice)
+    assert str(profile.phone) == "+447400123457"
+    assert (profile.preferred_channel, profile.language) == ("sms", "fr")
+    assert profile.care_reminders_consent is True
+    assert profile.marketing_consent is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"phone": "call me maybe"}, "valid phone number"),
+        ({"phone": "", "preferred_channel": "whatsapp"}, "need a mobile number"),
+        ({"date_of_birth": "1700-01-01"}, "check the year of birth"),
+        ({"preferred_channel": "pigeon"}, "Select a valid choice"),
+    ],
+)
+def test_bad_details_are_refused_next_to_the_field_and_nothing_changes(alice, overrides, message):
+    response = client_for(alice).post(reverse("profile"), profile_data(**overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    profile = PatientProfile.objects.get(user=alice)
+    assert profile.preferred_channel == "email"
+    assert not profile.phone
+
+
+def test_only_the_patient_edits_their_profile(client, receptionist):
+    assert client.get(reverse("profile")).status_code == 302
+    assert client_for(receptionist).get(reverse("profile")).status_code == 403
