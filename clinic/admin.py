@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from clinic.audit import audit_record
-from clinic.models import AuditEntry, User
+from clinic.models import AuditEntry, Consent, ConsentText, User
 from clinic.roles import Role, has_role
 
 
@@ -56,3 +56,41 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    """Managers publish a new wording as a new version; a published one never changes, so every
+    consent keeps the words it was given to."""
+
+    list_display = ("version", "title", "published_at")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read-only: consents as the patients gave them."""
+
+    list_display = ("given_at", "full_name", "patient", "text")
+    list_select_related = ("patient", "text")
+    search_fields = ("full_name", "patient__email")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
+        consent = Consent.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if consent is not None:
+            audit_record(request=request, patient=consent.patient, action="opened consent in admin")
+        return super().change_view(request, object_id, *args, **kwargs)

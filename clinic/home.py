@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bookings.models import Appointment
+from clinic.models import Intake, IntakeStatus
 from clinic.roles import Role, home_url_name, role_required
 from planner.models import TreatmentPlan
 
@@ -28,14 +29,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PATIENT)
 def patient_home(request: HttpRequest) -> HttpResponse:
-    plans = TreatmentPlan.objects.filter(patient=request.user).order_by("-created_at")
+    plans = (
+        TreatmentPlan.objects.filter(patient=request.user)
+        .select_related("approved_by")
+        .order_by("-created_at")
+    )
+    draft = Intake.objects.filter(patient=request.user, status=IntakeStatus.DRAFT).exists()
     upcoming = (
         Appointment.objects.active()
         .filter(patient=request.user, starts_at__gte=timezone.now())
         .select_related("treatment_type", "doctor")
         .order_by("starts_at")
     )
-    return render(request, "clinic/home_patient.html", {"plans": plans, "upcoming": upcoming})
+    context = {"plans": plans, "upcoming": upcoming, "draft": draft}
+    return render(request, "clinic/home_patient.html", context)
 
 
 @role_required(Role.RECEPTIONIST)

@@ -118,3 +118,77 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.patient}"
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Intake(models.Model):
+    """A patient's questionnaire, kept section by section as a draft until they submit it."""
+
+    patient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="intakes")
+    status = models.CharField(
+        max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT
+    )
+    # Section name -> that section's answers, as saved (JSON-ready values).
+    answers = models.JSONField(default=dict, blank=True)
+    last_saved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Intake of {self.patient} ({self.get_status_display().lower()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == IntakeStatus.DRAFT
+
+
+class ConsentText(models.Model):
+    """A version of the treatment consent. A new wording is a new version; old ones stay, so a
+    consent always shows the words the patient agreed to."""
+
+    version = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @classmethod
+    def current(cls) -> ConsentText:
+        text = cls.objects.order_by("-published_at", "-id").first()
+        if text is None:
+            raise cls.DoesNotExist("No consent text is published: a manager adds one.")
+        return text
+
+
+class Consent(models.Model):
+    """A patient's consent as given: the text's version, their typed name, when and from where.
+    Never edited: only the "view" permission exists."""
+
+    patient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="consents")
+    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="consent")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT)
+    full_name = models.CharField(max_length=200)
+    given_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.full_name} agreed to {self.text} on {self.given_at:%Y-%m-%d}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from phonenumber_field.phonenumber import PhoneNumber
 
-from clinic.models import PatientProfile, User
+from clinic.models import Consent, ConsentText, Intake, IntakeStatus, PatientProfile, User
 from clinic.roles import Role
 
 CONFIRM_SALT = "clinic.confirm-email"
@@ -157,3 +158,49 @@ def patient_profile_update(
         setattr(profile, name, value)
     profile.save()
     return profile
+
+
+def intake_current(*, patient: User, by: User) -> Intake:
+    """The patient's draft intake, started if there is none."""
+    draft = Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT).first()
+    return draft or Intake.objects.create(patient=patient, last_saved_by=by)
+
+
+@transaction.atomic
+def intake_save_section(
+    *, intake: Intake, section: str, answers: dict[str, object], by: User
+) -> Intake:
+    """Keep one section's answers in the draft; the other sections stay as they were."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not intake.is_draft:
+        raise ValidationError("This intake is submitted; it cannot change.")
+    intake.answers[section] = answers
+    if section == "concern" and answers.get("concern") != "tattoo":
+        intake.answers.pop("tattoo", None)  # tattoo details only for a tattoo
+    intake.last_saved_by = by
+    intake.save()
+    return intake
+
+
+@transaction.atomic
+def intake_submit(
+    *, intake: Intake, full_name: str, ip_address: str | None, missing: list[str]
+) -> Consent:
+    """The patient gives consent (the current text, their typed name) and submits."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not intake.is_draft:
+        raise ValidationError("This intake is submitted already.")
+    if missing:
+        raise ValidationError(f"Please answer these sections first: {', '.join(missing)}.")
+    consent = Consent.objects.create(
+        patient=intake.patient,
+        intake=intake,
+        text=ConsentText.current(),
+        full_name=full_name,
+        ip_address=ip_address,
+    )
+    intake.status = IntakeStatus.SUBMITTED
+    intake.submitted_at = timezone.now()
+    intake.last_saved_by = intake.patient
+    intake.save()
+    return consent

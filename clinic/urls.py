@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import accounts, health, home, reception
+from clinic import accounts, health, home, intake_views, reception
 from clinic.api import api
 
 admin.site.site_header = "Clinic administration"
@@ -31,6 +31,15 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("patient/profile/", accounts.profile, name="profile"),
+    path("intake/", intake_views.intake_start, name="intake-start"),
+    path(
+        "intake/<int:intake_id>/<slug:section>/", intake_views.intake_section, name="intake-section"
+    ),
+    path(
+        "reception/patients/<int:patient_id>/intake/",
+        intake_views.intake_start_for,
+        name="intake-start-for",
+    ),
     path("patient/", home.patient_home, name="patient-home"),
     path("reception/", home.reception_home, name="reception-home"),
     path("reception/patients/", reception.patient_list, name="patient-list"),

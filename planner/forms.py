@@ -12,6 +12,12 @@ from planner.services import validate_adjustment
 
 class AdjustPlanForm(forms.Form):
     concern = forms.ChoiceField(choices=CONCERN_CHOICES)
+    fitzpatrick = forms.TypedChoiceField(
+        label="Skin type (Fitzpatrick)",
+        choices=[(n, f"Type {r}") for n, r in enumerate(["I", "II", "III", "IV", "V", "VI"], 1)],
+        coerce=int,
+        help_text="Confirm or correct the questionnaire's result.",
+    )
     sessions = forms.IntegerField(
         min_value=POLICY.sessions_floor,
         max_value=POLICY.sessions_ceiling,
@@ -43,6 +49,7 @@ class AdjustPlanForm(forms.Form):
             "initial",
             {
                 "concern": plan.concern,
+                "fitzpatrick": plan.intake.get("fitzpatrick"),
                 "sessions": plan.sessions,
                 "interval_min_days": plan.interval_min_days,
                 "interval_ideal_days": plan.interval_ideal_days,
@@ -53,7 +60,7 @@ class AdjustPlanForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("concern"), Column("sessions")),
+            Row(Column("concern"), Column("fitzpatrick"), Column("sessions")),
             Row(
                 Column("interval_min_days"),
                 Column("interval_ideal_days"),

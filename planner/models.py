@@ -61,6 +61,14 @@ class TreatmentPlan(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     # The intake the plan was made from, so that a doctor changing the concern re-plans from it.
     intake = models.JSONField()
+    # The questionnaire it came from, when the patient filled one in.
+    source_intake = models.OneToOneField(
+        "clinic.Intake",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan",
+    )
     policy_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,6 +128,7 @@ class TreatmentPlan(models.Model):
             "interval_ideal_days": self.interval_ideal_days,
             "interval_max_days": self.interval_max_days,
             "review_after_session": self.review_after_session,
+            "fitzpatrick": self.intake.get("fitzpatrick"),
         }
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import User
+from clinic.models import Intake as ClinicIntake
+from clinic.models import PatientProfile, User
 from clinic.roles import Role, has_role
 from planner.models import (
     OPEN_STATUSES,
@@ -20,14 +22,24 @@ from planner.models import (
 )
 from planner.rules import (
     POLICY,
+    Area,
     Concern,
+    InkAmount,
     Intake,
     Recommendation,
+    Scarring,
+    ScreeningAnswers,
+    Severity,
+    SunExposure,
+    TattooColours,
+    TattooDetails,
+    TattooLocation,
     Window,
     intake_from_dict,
     intake_to_dict,
     recommend,
 )
+from planner.rules.fitzpatrick import skin_type
 
 
 def _require_doctor(user: User) -> None:
@@ -122,12 +134,15 @@ def plan_adjust(
     doctor: User,
     reason: str,
     concern: Concern | None = None,
+    fitzpatrick: int | None = None,
     sessions: int | None = None,
     window: Window | None = None,
 ) -> TreatmentPlan:
-    """A doctor changes the concern, the session count or the window, with a reason.
+    """A doctor changes the concern, the skin type, the session count or the window, with a
+    reason.
 
-    A new concern re-plans from the stored intake; explicit numbers then override the result.
+    A new concern or a corrected skin type re-plans from the stored intake; explicit numbers
+    then override the result.
     """
     _require_doctor(doctor)
     if not reason.strip():
@@ -139,12 +154,18 @@ def plan_adjust(
     _require_open(plan)
     before = plan.snapshot()
 
+    replan: dict[str, Any] = {}
     if concern is not None and concern.value != plan.concern:
+        replan["concern"] = concern
+    if fitzpatrick is not None and fitzpatrick != plan.intake.get("fitzpatrick"):
+        replan["fitzpatrick"] = fitzpatrick
+    if replan:
         try:
-            intake = dataclasses.replace(intake_from_dict(plan.intake), concern=concern)
+            intake = dataclasses.replace(intake_from_dict(plan.intake), **replan)
         except ValueError as error:
-            _field, _, message = str(error).partition(": ")
-            raise ValidationError({"concern": message or str(error)}) from None
+            field, _, message = str(error).partition(": ")
+            key = "fitzpatrick" if field == "fitzpatrick" else "concern"
+            raise ValidationError({key: message or str(error)}) from None
         _apply(plan, recommend(intake))
         plan.intake = intake_to_dict(intake)
     if sessions is not None:
@@ -246,3 +267,51 @@ def plan_complete(
         action=RevisionAction.COMPLETED,
         reason=reason,
     )
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def intake_answers_to_rules(intake: ClinicIntake) -> Intake:
+    """The planner's view of a submitted questionnaire. ValueError says what is missing."""
+    answers = intake.answers
+    profile = PatientProfile.objects.get(user=intake.patient)
+    if profile.date_of_birth is None:
+        raise ValueError("age: the patient's date of birth is missing.")
+    concern = answers["concern"]
+    tattoo = answers.get("tattoo")
+    return Intake(
+        concern=Concern(concern["concern"]),
+        severity=Severity(concern["severity"]),
+        area=Area(concern["area"]),
+        fitzpatrick=skin_type(answers["skin"]),
+        sensitive_skin=concern["sensitive_skin"] == "yes",
+        age=_age_on(profile.date_of_birth, timezone.localdate()),
+        sun_exposure=SunExposure(answers["sun"]["sun_exposure"]),
+        uses_sunscreen=answers["sun"]["uses_sunscreen"] == "yes",
+        tattoo=TattooDetails(
+            colours=TattooColours(tattoo["colours"]),
+            ink=InkAmount(tattoo["ink"]),
+            scarring=Scarring(tattoo["scarring"]),
+            layering=tattoo["layering"] == "yes",
+            location=TattooLocation(tattoo["location"]),
+        )
+        if tattoo
+        else None,
+        screening=ScreeningAnswers(
+            **{name: answers["screening"][name] == "yes" for name in ScreeningAnswers.names()}
+        ),
+    )
+
+
+@transaction.atomic
+def plan_from_intake(*, intake: ClinicIntake) -> TreatmentPlan:
+    """The proposed course for a submitted questionnaire (once: a second call returns it)."""
+    existing = TreatmentPlan.objects.filter(source_intake=intake).first()
+    if existing is not None:
+        return existing
+    plan = plan_create(patient=intake.patient, intake=intake_answers_to_rules(intake))
+    plan.source_intake = intake
+    plan.save(update_fields=["source_intake"])
+    return plan

@@ -4,6 +4,7 @@ from planner import views
 
 urlpatterns = [
     path("plans/policy/", views.policy_page, name="planning-policy"),
+    path("intake/<int:intake_id>/submit", views.intake_submit, name="intake-submit"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:plan_id>/approve", views.plan_approve_view, name="plan-approve"),
     path("plans/<int:plan_id>/adjust", views.plan_adjust_view, name="plan-adjust"),

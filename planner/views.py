@@ -8,16 +8,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record
+from clinic.audit import audit_record, client_address
+from clinic.intake import SECTION_NAMES, ConsentForm, missing_sections
+from clinic.intake_views import render_section
+from clinic.models import Intake as ClinicIntake
 from clinic.roles import Role, has_role, role_required
+from clinic.services import intake_submit as intake_submit_service
 from planner.forms import AdjustPlanForm, ReasonForm
 from planner.models import TreatmentPlan
 from planner.rules import POLICY, Concern, Severity
-from planner.services import plan_adjust, plan_approve, plan_stop
+from planner.services import plan_adjust, plan_approve, plan_from_intake, plan_stop
 
 STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
@@ -26,7 +31,8 @@ def plan_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
     """The plan if this person may see it: its patient, or staff. Anyone else gets a 404, so a
     patient cannot even learn that another patient's plan exists."""
     plan = get_object_or_404(
-        TreatmentPlan.objects.select_related("patient", "approved_by"), pk=plan_id
+        TreatmentPlan.objects.select_related("patient", "approved_by", "source_intake"),
+        pk=plan_id,
     )
     if plan.patient_id == request.user.pk or has_role(request.user, *STAFF):
         return plan
@@ -130,6 +136,7 @@ def plan_adjust_view(request: HttpRequest, plan_id: int) -> HttpResponse:
             doctor=request.user,
             reason=data["reason"],
             concern=Concern(data["concern"]),
+            fitzpatrick=data["fitzpatrick"],
             sessions=data["sessions"],
             window=data["window"],
         ),
@@ -169,3 +176,31 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         "planner/policy.html",
         {"policy": POLICY, "rows": rows, "severities": list(Severity)},
     )
+
+
+@require_POST
+@role_required(Role.PATIENT)
+def intake_submit(request: HttpRequest, intake_id: int) -> HttpResponse:
+    """The patient consents and submits their questionnaire; the planner proposes the course."""
+    intake = get_object_or_404(ClinicIntake, pk=intake_id, patient=request.user)
+    submitted = TreatmentPlan.objects.filter(source_intake=intake).first()
+    if submitted is not None:  # sent twice (a double click, the back button): one course
+        return redirect("plan-detail", plan_id=submitted.pk)
+    consent = SECTION_NAMES["consent"]
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                intake_submit_service(
+                    intake=intake,
+                    full_name=form.cleaned_data["full_name"],
+                    ip_address=client_address(request),
+                    missing=[section.title for section in missing_sections(intake)],
+                )
+                plan = plan_from_intake(intake=intake)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Thank you. Here is the course we propose for you.")
+            return redirect("plan-detail", plan_id=plan.pk)
+    return render_section(request, intake, consent, form, status=400)

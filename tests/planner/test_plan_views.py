@@ -17,6 +17,7 @@ def plan(alice):
 def adjust_data(**overrides):
     data = {
         "concern": "pigmentation",
+        "fitzpatrick": "2",
         "sessions": "5",
         "interval_min_days": "21",
         "interval_ideal_days": "28",
@@ -180,3 +181,23 @@ def test_staff_read_the_planning_policy_with_its_sources(role, request):
 def test_patients_and_visitors_cannot_read_the_planning_policy(client, alice):
     assert client_for(alice).get(reverse("planning-policy")).status_code == 403
     assert client.get(reverse("planning-policy")).status_code == 302
+
+
+def test_a_doctor_corrects_the_skin_type_and_the_course_is_planned_again(plan, doctor):
+    # The questionnaire said type 2; the doctor sees type 5 skin: longer gaps are needed.
+    response = client_for(doctor).post(
+        reverse("plan-adjust", args=[plan.pk]),
+        adjust_data(
+            fitzpatrick="5",
+            sessions="4",
+            interval_min_days="28",
+            interval_ideal_days="42",
+            interval_max_days="56",
+            reason="Skin type V seen",
+        ),
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.intake["fitzpatrick"] == 5
+    assert (plan.interval_min_days, plan.interval_ideal_days) == (28, 42)
+    assert ("fitzpatrick", 2, 5) in plan.revisions.last().changes()

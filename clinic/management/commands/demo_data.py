@@ -23,7 +23,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.services import appointment_book
-from clinic.models import User
+from clinic.models import PatientProfile, User
 from clinic.roles import Role
 from clinic.services import user_create
 from planner.models import TreatmentPlan
@@ -255,6 +255,15 @@ class Command(BaseCommand):
                     last_name=person.last_name,
                 )
                 created += 1
+        for number, profile in enumerate(
+            PatientProfile.objects.filter(
+                date_of_birth__isnull=True, user__email__endswith="@example.com"
+            )
+        ):
+            profile.date_of_birth = date(1975 + 4 * number, 1 + number, 10 + number)
+            profile.care_reminders_consent = True
+            profile.email_confirmed_at = timezone.now()
+            profile.save()
         if not TreatmentPlan.objects.exists():
             _demo_courses()
         if not Resource.objects.exists():

@@ -1,0 +1,120 @@
+"""The intake questionnaire's pages: the patient fills it section by section (a draft they can
+leave and resume); a receptionist may fill it on the patient's behalf, but only the patient
+gives consent and submits (planner.views.intake_submit)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from clinic.audit import audit_record
+from clinic.intake import (
+    SECTION_NAMES,
+    ConsentForm,
+    Section,
+    first_unanswered,
+    missing_sections,
+    sections_for,
+)
+from clinic.models import ConsentText, Intake, PatientProfile, User
+from clinic.roles import Role, has_role, role_required
+from clinic.services import intake_current, intake_save_section
+
+ON_BEHALF = (Role.RECEPTIONIST, Role.MANAGER)
+
+
+def intake_for(request: HttpRequest, intake_id: int) -> Intake:
+    """The intake, if this person may fill it: its patient, or a receptionist or manager."""
+    intake = get_object_or_404(Intake.objects.select_related("patient"), pk=intake_id)
+    if intake.patient_id == request.user.pk or has_role(request.user, *ON_BEHALF):
+        return intake
+    raise Http404("No such intake.")
+
+
+def render_section(
+    request: HttpRequest, intake: Intake, section: Section, form: Form | None, status: int = 200
+) -> HttpResponse:
+    sections = sections_for(intake)
+    context = {
+        "intake": intake,
+        "section": section,
+        "sections": sections,
+        "answered": set(intake.answers),
+        "form": form,
+        "on_behalf": intake.patient_id != request.user.pk,
+        "missing": missing_sections(intake),
+    }
+    if section.name == "consent":
+        context["consent_text"] = ConsentText.current()
+    return render(request, "clinic/intake_section.html", context, status=status)
+
+
+def _next(intake: Intake, section: Section) -> str:
+    names = [s.name for s in sections_for(intake)]
+    return names[min(names.index(section.name) + 1, len(names) - 1)]
+
+
+@role_required(Role.PATIENT)
+def intake_start(request: HttpRequest) -> HttpResponse:
+    profile = PatientProfile.objects.get(user=request.user)
+    if profile.date_of_birth is None:
+        messages.info(request, "Please add your date of birth first: your course depends on it.")
+        return redirect("profile")
+    intake = intake_current(patient=request.user, by=request.user)
+    return redirect("intake-section", intake_id=intake.pk, section=first_unanswered(intake).name)
+
+
+@role_required(*ON_BEHALF)
+def intake_start_for(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_object_or_404(User, pk=patient_id, groups__name=Role.PATIENT.value)
+    intake = intake_current(patient=patient, by=request.user)
+    audit_record(
+        request=request, patient=patient, action="opened intake", detail=f"intake {intake.pk}"
+    )
+    return redirect("intake-section", intake_id=intake.pk, section=first_unanswered(intake).name)
+
+
+@login_required
+def intake_section(request: HttpRequest, intake_id: int, section: str) -> HttpResponse:
+    intake = intake_for(request, intake_id)
+    current = SECTION_NAMES.get(section)
+    if current is None:
+        raise Http404("No such section.")
+    if not intake.is_draft:
+        messages.info(request, "This questionnaire is submitted.")
+        plan = getattr(intake, "plan", None)
+        return redirect("plan-detail", plan_id=plan.pk) if plan else redirect("home")
+    if not current.applies_to(intake):
+        return redirect(
+            "intake-section", intake_id=intake.pk, section=first_unanswered(intake).name
+        )
+    on_behalf = intake.patient_id != request.user.pk
+    if current.name == "consent":
+        if on_behalf:
+            audit_record(request=request, patient=intake.patient, action="viewed intake")
+        form = None if on_behalf else ConsentForm()
+        return render_section(request, intake, current, form)
+    if request.method == "POST":
+        form = current.form(request.POST)
+        if not form.is_valid():
+            return render_section(request, intake, current, form, status=400)
+        intake = intake_save_section(
+            intake=intake, section=current.name, answers=form.cleaned_data, by=request.user
+        )
+        if on_behalf:
+            audit_record(
+                request=request, patient=intake.patient, action="saved intake", detail=current.name
+            )
+        if "leave" in request.POST:
+            messages.success(request, "Saved. You can come back and carry on at any time.")
+            if on_behalf:
+                return redirect("patient-detail", patient_id=intake.patient_id)
+            return redirect("home")
+        return redirect("intake-section", intake_id=intake.pk, section=_next(intake, current))
+    if on_behalf:
+        audit_record(request=request, patient=intake.patient, action="viewed intake")
+    form = current.form(initial=intake.answers.get(current.name, {}))
+    return render_section(request, intake, current, form)
