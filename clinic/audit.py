@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest
 
 from clinic.models import AuditEntry, User
@@ -11,6 +13,28 @@ def client_address(request: HttpRequest) -> str | None:
     # REMOTE_ADDR only: behind a proxy, the proxy sets it (gunicorn --forwarded-allow-ips);
     # X-Forwarded-For is the client's word and not evidence.
     return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record_many(
+    *, request: HttpRequest, patients: Iterable[User], action: str, detail: str = ""
+) -> None:
+    """One entry per patient a staff page showed (a search result lists several), in one query."""
+    actor = request.user
+    if not isinstance(actor, User):
+        return
+    path, address = request.get_full_path()[:500], client_address(request)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            patient=patient,
+            action=action,
+            detail=detail,
+            path=path,
+            ip_address=address,
+        )
+        for patient in patients
+        if patient.pk != actor.pk
+    )
 
 
 def audit_record(*, request: HttpRequest, patient: User, action: str, detail: str = "") -> None:

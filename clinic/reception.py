@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bookings.models import Appointment
 from clinic.accounts import site_root
-from clinic.audit import audit_record
+from clinic.audit import audit_record, audit_record_many
 from clinic.forms import PatientInviteForm
 from clinic.models import User
 from clinic.roles import Role, role_required
@@ -45,6 +45,10 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             )
         found = found.filter(words)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    # A list shows phones and dates of birth: each patient on it is a record seen.
+    audit_record_many(
+        request=request, patients=page.object_list, action="listed patient", detail=query[:100]
+    )
     return render(request, "reception/patient_list.html", {"page": page, "query": query})
 
 

@@ -139,6 +139,13 @@ def test_the_patient_list_does_not_query_per_patient(receptionist, django_assert
 
     client = client_for(receptionist)
     UserFactory.create_batch(30, role=Role.PATIENT)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("patient-list"))
     assert len(response.context["page"].object_list) == 25
+
+
+def test_each_patient_a_search_shows_is_audited(receptionist, alice, bob):
+    client_for(receptionist).get(reverse("patient-list"), {"q": "alice"})
+    listed = AuditEntry.objects.filter(action="listed patient", actor=receptionist)
+    assert [entry.patient for entry in listed] == [alice]
+    assert listed.get().detail == "alice"
