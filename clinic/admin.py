@@ -38,15 +38,9 @@ class UserAdmin(DjangoUserAdmin):
         return readonly
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: managers read and filter the log; nobody edits or deletes it."""
-
-    list_display = ("created_at", "actor", "action", "patient", "ip_address")
-    list_filter = ("action", "created_at", "actor")
-    search_fields = ("patient__email", "patient__last_name", "actor__email", "detail")
-    date_hierarchy = "created_at"
-    list_select_related = ("actor", "patient")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as they were made: they can be read and filtered, never added, changed or
+    deleted through the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -56,6 +50,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Managers read and filter the log; nobody edits or deletes it."""
+
+    list_display = ("created_at", "actor", "action", "patient", "ip_address")
+    list_filter = ("action", "created_at", "actor")
+    search_fields = ("patient__email", "patient__last_name", "actor__email", "detail")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "patient")
 
 
 @admin.register(ConsentText)
@@ -73,21 +78,12 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
-    """Read-only: consents as the patients gave them."""
+class ConsentAdmin(ReadOnlyAdmin):
+    """Consents as the patients gave them."""
 
     list_display = ("given_at", "full_name", "patient", "text")
     list_select_related = ("patient", "text")
     search_fields = ("full_name", "patient__email")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
         consent = Consent.objects.filter(pk=object_id).first() if object_id.isdigit() else None

@@ -149,3 +149,27 @@ def test_each_patient_a_search_shows_is_audited(receptionist, alice, bob):
     listed = AuditEntry.objects.filter(action="listed patient", actor=receptionist)
     assert [entry.patient for entry in listed] == [alice]
     assert listed.get().detail == "alice"
+
+
+def test_managers_read_and_filter_the_audit_log_but_nobody_changes_it(manager, receptionist, alice):
+    client_for(receptionist).get(reverse("patient-detail", args=[alice.pk]))
+    entry = AuditEntry.objects.get()
+    client = client_for(manager)
+    listing = client.get(
+        reverse("admin:clinic_auditentry_changelist"), {"action": "viewed patient"}
+    )
+    assert listing.status_code == 200
+    assert "viewed patient" in listing.content.decode()
+    assert (
+        client.post(
+            reverse("admin:clinic_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:clinic_auditentry_change", args=[entry.pk]), {"action": "x"}
+        ).status_code
+        == 403
+    )
+    assert AuditEntry.objects.filter(pk=entry.pk, action="viewed patient").exists()
