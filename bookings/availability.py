@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,7 +26,15 @@ from bookings.calendar_sql import (
     RESOURCE,
     read_calendars,
 )
-from bookings.intervals import Interval, contains, fitting_starts, intersect, merge
+from bookings.intervals import (
+    Interval,
+    clip,
+    contains,
+    fitting_starts,
+    intersect,
+    merge,
+    remove,
+)
 from bookings.models import (
     LONGEST_RESERVATION,
     BookingPolicy,
@@ -68,29 +77,87 @@ class Calendar:
             kinds.append(ResourceKind.ROOM.value)
         return kinds
 
-    def feasible_starts(self) -> list[Interval]:
-        """Starts at which one resource of every needed kind is free for the whole reservation."""
+    @property
+    def length(self) -> int:
+        """Seconds a reservation holds its resources: the treatment and its buffer."""
+        return int(self.treatment_type.reserved.total_seconds())
+
+    def _of_kind(self, kind: str, doctor_id: int | None) -> list[int]:
+        if kind == ResourceKind.DOCTOR and doctor_id is not None:
+            return [doctor_id] if doctor_id in self.resources[kind] else []
+        return self.resources[kind]
+
+    def feasible_starts(
+        self, lo: int | None = None, hi: int | None = None, doctor_id: int | None = None
+    ) -> list[Interval]:
+        """Starts (within [lo, hi) when given) at which one resource of every needed kind, and
+        the given doctor when there is one, is free for the whole reservation."""
         result: list[Interval] | None = None
         for kind in self.kinds():
             of_kind = merge(
-                span for resource_id in self.resources[kind] for span in self.starts[resource_id]
+                span
+                for resource_id in self._of_kind(kind, doctor_id)
+                for span in (
+                    self.starts[resource_id]
+                    if lo is None or hi is None
+                    else clip(self.starts[resource_id], lo, hi)
+                )
             )
             result = of_kind if result is None else intersect(result, of_kind)
         return result or []
 
-    def free_at(self, starts_at: datetime) -> dict[str, int] | None:
+    def free_at(self, starts_at: datetime, doctor_id: int | None = None) -> dict[str, int] | None:
         """The id of one free resource of each needed kind from `starts_at`, or None."""
         start = _seconds(starts_at)
         chosen: dict[str, int] = {}
         for kind in self.kinds():
             found = next(
-                (r for r in self.resources[kind] if contains(self.starts[r], start, start + 1)),
+                (
+                    r
+                    for r in self._of_kind(kind, doctor_id)
+                    if contains(self.starts[r], start, start + 1)
+                ),
                 None,
             )
             if found is None:
                 return None
             chosen[kind] = found
         return chosen
+
+    def reserve(self, chosen: dict[str, int], starts_at: datetime) -> dict[int, list[Interval]]:
+        """Hold these resources from `starts_at` (for a series still being planned); returns
+        what `release` needs to undo it."""
+        start = _seconds(starts_at)
+        undo = {}
+        for resource_id in chosen.values():
+            undo[resource_id] = self.starts[resource_id]
+            # Nothing else may start on it within one reservation's length either side.
+            self.starts[resource_id] = remove(
+                self.starts[resource_id], start - self.length + 1, start + self.length
+            )
+        return undo
+
+    def release(self, undo: dict[int, list[Interval]]) -> None:
+        self.starts.update(undo)
+
+
+def aligned_starts(
+    intervals: list[Interval], *, step_minutes: int, earliest: int, zone: ZoneInfo
+) -> Iterator[int]:
+    """Each start in the intervals on the step of the local wall clock (09:00, 09:15, ...),
+    no sooner than `earliest`, whatever the zone's offset that day."""
+    step = step_minutes * 60
+    for first, stop in intervals:
+        first = max(first, earliest)
+        if first >= stop:
+            continue
+        utc_offset = datetime.fromtimestamp(first, zone).utcoffset()
+        assert utc_offset is not None  # a ZoneInfo always knows its offset
+        offset = int(utc_offset.total_seconds())
+        moment = -((-(first + offset)) // step) * step - offset
+        while moment < stop:
+            yield moment
+            moment += step
 
 
 def load_calendar(
@@ -201,18 +268,12 @@ def free_slots(
         treatment_type, span_start=span_start, span_end=span_end, doctor=doctor
     )
     earliest = _seconds((now or timezone.now()) + timedelta(minutes=policy.minimum_notice_minutes))
-    step = policy.slot_step_minutes * 60
-    slots: list[datetime] = []
-    for first, stop in calendar.feasible_starts():
-        first = max(first, earliest)
-        if first >= stop:
-            continue
-        # Align to the step in local wall-clock time (09:00, 09:15, ...), whatever the offset.
-        utc_offset = datetime.fromtimestamp(first, zone).utcoffset()
-        assert utc_offset is not None  # a ZoneInfo always knows its offset
-        offset = int(utc_offset.total_seconds())
-        moment = -((-(first + offset)) // step) * step - offset
-        while moment < stop:
-            slots.append(datetime.fromtimestamp(moment, UTC))
-            moment += step
-    return slots
+    return [
+        datetime.fromtimestamp(moment, UTC)
+        for moment in aligned_starts(
+            calendar.feasible_starts(),
+            step_minutes=policy.slot_step_minutes,
+            earliest=earliest,
+            zone=zone,
+        )
+    ]

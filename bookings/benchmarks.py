@@ -19,9 +19,10 @@ from bookings.models import (
     TreatmentType,
     WorkingHours,
 )
+from bookings.series import SeriesProposal, propose_series
 from clinic.bench import Timed, benchmark
 from clinic.models import User
-from planner.rules import Concern
+from planner.rules import Concern, Window
 
 APPOINTMENTS = 20_000
 OPEN, CLOSE = time(7), time(21)
@@ -126,3 +127,66 @@ def availability_week() -> Timed:
 @benchmark("availability.6months", runs=50)
 def availability_six_months() -> Timed:
     return _search(183)
+
+
+COURSE = Window(min_days=14, ideal_days=28, max_days=42)
+
+
+@benchmark("series.propose", runs=30)
+def series_propose() -> Timed:
+    """A 10-session course from the earliest free time, over a 12-month horizon."""
+    session, first = busy_clinic()
+    policy = BookingPolicy.current()
+    now = datetime.combine(first, OPEN, tzinfo=clinic_zone())
+
+    def propose() -> object:
+        result = propose_series(
+            treatment_type=session, sessions=10, window=COURSE, now=now, policy=policy
+        )
+        if not isinstance(result, SeriesProposal):
+            raise AssertionError(f"no course: {result}")
+        return result
+
+    return propose
+
+
+@benchmark("series.per_day_loop", runs=10, warmup=1, compare_to="series.propose")
+def series_per_day_loop() -> Timed:
+    """The same course found the way day-based booking packages force it: one availability
+    call per candidate day, nearest the ideal gap first, through each window."""
+    session, first = busy_clinic()
+    policy = BookingPolicy.current()
+    zone = clinic_zone()
+    now = datetime.combine(first, OPEN, tzinfo=zone)
+
+    def loop() -> object:
+        chosen: list[datetime] = []
+        day = first
+        while not chosen:
+            slots = free_slots(session, first_day=day, last_day=day, now=now, policy=policy)
+            chosen += slots[:1]
+            day += timedelta(days=1)
+        for _ in range(9):
+            previous = chosen[-1].astimezone(zone)
+            ideal = previous.date() + timedelta(days=COURSE.ideal_days)
+            days = sorted(
+                (
+                    previous.date() + timedelta(days=n)
+                    for n in range(COURSE.min_days, COURSE.max_days + 1)
+                ),
+                key=lambda d: abs((d - ideal).days),
+            )
+            for candidate in days:
+                slots = free_slots(
+                    session, first_day=candidate, last_day=candidate, now=now, policy=policy
+                )
+                if slots:
+                    chosen.append(
+                        min(slots, key=lambda s: abs(s.astimezone(zone).hour - previous.hour))
+                    )
+                    break
+            else:
+                raise AssertionError("no course")
+        return chosen
+
+    return loop

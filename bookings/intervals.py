@@ -7,6 +7,7 @@ Every function takes and returns sorted lists of disjoint, non-empty intervals, 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 Interval = tuple[int, int]
@@ -78,3 +79,38 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
 def contains(intervals: list[Interval], start: int, end: int) -> bool:
     """Whether [start, end) lies inside one of the intervals."""
     return any(s <= start and end <= e for s, e in intervals)
+
+
+def clip(intervals: list[Interval], lo: int, hi: int) -> list[Interval]:
+    """The parts of sorted, disjoint `intervals` inside [lo, hi), found by bisection."""
+    if lo >= hi:
+        return []
+    i = bisect_right(intervals, (lo, lo))
+    if i and intervals[i - 1][1] > lo:
+        i -= 1
+    result: list[Interval] = []
+    for start, end in intervals[i:]:
+        if start >= hi:
+            break
+        if end > lo:
+            result.append((max(start, lo), min(end, hi)))
+    return result
+
+
+def remove(intervals: list[Interval], lo: int, hi: int) -> list[Interval]:
+    """Sorted, disjoint `intervals` with [lo, hi) taken out (a new list)."""
+    if lo >= hi:
+        return list(intervals)
+    i = bisect_right(intervals, (lo, lo))
+    if i and intervals[i - 1][1] > lo:
+        i -= 1
+    j = i
+    middle: list[Interval] = []
+    while j < len(intervals) and intervals[j][0] < hi:
+        start, end = intervals[j]
+        if start < lo:
+            middle.append((start, lo))
+        if end > hi:
+            middle.append((hi, end))
+        j += 1
+    return [*intervals[:i], *middle, *intervals[j:]]

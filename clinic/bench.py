@@ -26,18 +26,22 @@ class Benchmark:
     setup: Callable[[], Timed]
     runs: int
     warmup: int
+    # Another benchmark's name: the report gives this one's median as a multiple of that one's.
+    compare_to: str | None = None
 
 
 REGISTRY: dict[str, Benchmark] = {}
 
 
 def benchmark(
-    name: str, *, runs: int = 200, warmup: int = 5
+    name: str, *, runs: int = 200, warmup: int = 5, compare_to: str | None = None
 ) -> Callable[[Callable[[], Timed]], Callable[[], Timed]]:
     def register(setup: Callable[[], Timed]) -> Callable[[], Timed]:
         if name in REGISTRY:
             raise ValueError(f"Two benchmarks are named {name!r}.")
-        REGISTRY[name] = Benchmark(name=name, setup=setup, runs=runs, warmup=warmup)
+        REGISTRY[name] = Benchmark(
+            name=name, setup=setup, runs=runs, warmup=warmup, compare_to=compare_to
+        )
         return setup
 
     return register
@@ -83,3 +87,13 @@ def run_benchmark(bench: Benchmark) -> dict[str, Any]:
         "queries": query_count,
         "runs": bench.runs,
     }
+
+
+def add_ratios(results: list[dict[str, Any]]) -> None:
+    """Give each compared benchmark `ratio`: its median over the other's."""
+    medians = {row["name"]: row["median_ms"] for row in results}
+    for row in results:
+        other = REGISTRY[row["name"]].compare_to
+        if other and medians.get(other):
+            row["compared_to"] = other
+            row["ratio"] = round(row["median_ms"] / medians[other], 1)

@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.intervals import contains, fitting_starts, intersect, merge
+from bookings.intervals import clip, contains, fitting_starts, intersect, merge, remove
 
 raw = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8)
 
@@ -58,3 +58,17 @@ def test_fitting_starts_are_exactly_the_starts_whose_span_is_free(base, cuts, le
     assert points(starts) == expected
     assert is_normal(starts)
     assert all(contains(starts, t, t + 1) for t in expected)
+
+
+@given(raw, st.integers(0, 60), st.integers(0, 60))
+def test_clip_keeps_exactly_what_lies_inside(intervals, lo, hi):
+    merged = merge(intervals)
+    assert points(clip(merged, lo, hi)) == points(merged) & set(range(lo, hi))
+    assert is_normal(clip(merged, lo, hi))
+
+
+@given(raw, st.integers(0, 60), st.integers(0, 60))
+def test_remove_takes_out_exactly_the_span(intervals, lo, hi):
+    merged = merge(intervals)
+    assert points(remove(merged, lo, hi)) == points(merged) - set(range(lo, hi))
+    assert is_normal(remove(merged, lo, hi))

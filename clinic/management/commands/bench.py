@@ -12,7 +12,7 @@ from django.test.utils import override_settings, setup_test_environment, teardow
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from clinic.bench import REGISTRY, run_benchmark
+from clinic.bench import REGISTRY, add_ratios, run_benchmark
 
 # Each benchmark gets an empty in-memory cache: rate limits and cached pages start afresh.
 BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -52,6 +52,7 @@ class Command(BaseCommand):
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
+        add_ratios(results)
         report = {
             "database": connection.vendor,
             "python": platform.python_version(),
@@ -74,4 +75,6 @@ class Command(BaseCommand):
                 f"{row['name']:<28}{row['median_ms']:>11.3f}{row['p95_ms']:>10.3f}"
                 f"{row['queries']:>9}{row['runs']:>7}"
             )
+            if "ratio" in row:
+                lines.append(f"  {row['ratio']}x the median of {row['compared_to']}")
         return "\n".join(lines)

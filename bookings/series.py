@@ -1,0 +1,308 @@
+"""Proposing a whole course: every session on resources that are really free, every gap inside
+the plan's window and as near its ideal as the calendars allow.
+
+The calendars are read once for the whole horizon (one query). Sessions are then chosen in
+order: each one the free start nearest the ideal gap after the one before (then nearest the same
+time of day, then earliest), held at once so that later sessions cannot take its resources.
+When a later window has no room, the search backs up and tries the next-best earlier choice. If
+the course cannot be placed, the answer says which session fails and why, and offers the
+proposals that relaxing one wish would give (another doctor, any time of day, a later start).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+
+from django.utils import timezone
+
+from bookings.availability import (
+    Calendar,
+    aligned_starts,
+    clinic_zone,
+    load_calendar,
+    local_day_bounds,
+)
+from bookings.models import BookingPolicy, ResourceKind, TreatmentType
+from planner.rules import Window
+
+FIRST_SEARCH_DAYS = 60  # how far ahead "earliest" looks for the first session
+MAX_TRIES = 4000  # resource checks before the search gives up and explains
+
+
+class Band(StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+# Minutes after local midnight at which a session may start, per band.
+BAND_MINUTES = {
+    Band.MORNING: (6 * 60, 12 * 60),
+    Band.AFTERNOON: (12 * 60, 17 * 60),
+    Band.EVENING: (17 * 60, 23 * 60),
+}
+
+
+@dataclass(frozen=True)
+class Preferences:
+    weekdays: frozenset[int] = frozenset()  # 0 = Monday; empty: any day
+    bands: frozenset[Band] = frozenset()  # empty: any time of day
+    doctor_id: int | None = None  # a preferred doctor
+    same_doctor: bool = True  # one doctor for the whole course
+
+
+@dataclass(frozen=True)
+class ProposedSession:
+    number: int
+    starts_at: datetime
+    doctor_id: int
+    device_id: int | None
+    room_id: int | None
+    gap_days: int | None  # days after the session before
+    window_opens: date | None  # the window this session had to fall in
+    window_closes: date | None
+
+
+@dataclass(frozen=True)
+class SeriesProposal:
+    sessions: tuple[ProposedSession, ...]
+
+
+@dataclass(frozen=True)
+class SeriesFailure:
+    session: int
+    reason: str
+    alternatives: tuple[tuple[str, SeriesProposal], ...] = field(default=())
+
+
+@dataclass
+class _Search:
+    calendar: Calendar
+    sessions: int
+    window: Window
+    preferences: Preferences
+    earliest: int
+    step_minutes: int
+    first_only: int | None = None  # the first session's start, when the patient chose it
+    tries: int = 0
+    deepest: int = 0
+    deepest_window: tuple[date, date] | None = None
+
+    def candidates(self, first: date, last: date, doctor_id: int | None) -> list[int]:
+        zone = clinic_zone()
+        lo, hi = (int(moment.timestamp()) for moment in local_day_bounds(first, last, zone))
+        starts = []
+        prefs = self.preferences
+        for moment in aligned_starts(
+            self.calendar.feasible_starts(lo, hi, doctor_id),
+            step_minutes=self.step_minutes,
+            earliest=self.earliest,
+            zone=zone,
+        ):
+            local = datetime.fromtimestamp(moment, zone)
+            if prefs.weekdays and local.weekday() not in prefs.weekdays:
+                continue
+            minutes = local.hour * 60 + local.minute
+            if prefs.bands and not any(
+                BAND_MINUTES[band][0] <= minutes < BAND_MINUTES[band][1] for band in prefs.bands
+            ):
+                continue
+            starts.append(moment)
+        return starts
+
+    def place(
+        self,
+        number: int,
+        previous: ProposedSession | None,
+        doctor_id: int | None,
+        first: date,
+        last: date,
+    ) -> list[ProposedSession] | None:
+        zone = clinic_zone()
+        if number > self.deepest:
+            self.deepest, self.deepest_window = number, (first, last)
+        starts = self.candidates(first, last, doctor_id)
+        if number == 1 and self.first_only is not None:
+            starts = [moment for moment in starts if moment == self.first_only]
+        if previous is not None:
+            before = previous.starts_at.astimezone(zone)
+            wanted = before.date() + timedelta(days=self.window.ideal_days)
+            minute = before.hour * 60 + before.minute
+
+            def nearness(moment: int) -> tuple[int, int, int]:
+                local = datetime.fromtimestamp(moment, zone)
+                return (
+                    abs((local.date() - wanted).days),
+                    abs(local.hour * 60 + local.minute - minute),
+                    moment,
+                )
+
+            starts.sort(key=nearness)
+        for moment in starts:
+            self.tries += 1
+            if self.tries > MAX_TRIES:
+                return None
+            starts_at = datetime.fromtimestamp(moment, UTC)
+            doctors = (
+                [doctor_id]
+                if doctor_id is not None
+                else self.calendar.resources[ResourceKind.DOCTOR]
+            )
+            for doctor in doctors:
+                chosen = self.calendar.free_at(starts_at, doctor)
+                if chosen is None:
+                    continue
+                local_day = starts_at.astimezone(zone).date()
+                session = ProposedSession(
+                    number=number,
+                    starts_at=starts_at,
+                    doctor_id=chosen[ResourceKind.DOCTOR],
+                    device_id=chosen.get(ResourceKind.DEVICE),
+                    room_id=chosen.get(ResourceKind.ROOM),
+                    gap_days=(local_day - previous.starts_at.astimezone(zone).date()).days
+                    if previous
+                    else None,
+                    window_opens=first if previous else None,
+                    window_closes=last if previous else None,
+                )
+                if number == self.sessions:
+                    return [session]
+                undo = self.calendar.reserve(chosen, starts_at)
+                keep = (
+                    session.doctor_id
+                    if self.preferences.same_doctor
+                    else self.preferences.doctor_id
+                )
+                rest = self.place(
+                    number + 1,
+                    session,
+                    keep,
+                    local_day + timedelta(days=self.window.min_days),
+                    local_day + timedelta(days=self.window.max_days),
+                )
+                self.calendar.release(undo)
+                if rest is not None:
+                    return [session, *rest]
+                if self.tries > MAX_TRIES:
+                    return None
+        return None
+
+
+def propose_series(
+    *,
+    treatment_type: TreatmentType,
+    sessions: int,
+    window: Window,
+    preferences: Preferences | None = None,
+    first_start: datetime | None = None,
+    now: datetime | None = None,
+    policy: BookingPolicy | None = None,
+    alternatives: bool = True,
+) -> SeriesProposal | SeriesFailure:
+    """The whole course, or why it cannot be placed and what would work instead."""
+    preferences = preferences or Preferences()
+    policy = policy or BookingPolicy.current()
+    now = now or timezone.now()
+    zone = clinic_zone()
+    earliest = now + timedelta(minutes=policy.minimum_notice_minutes)
+    first_day = (first_start or earliest).astimezone(zone).date()
+    first_last = first_day if first_start else first_day + timedelta(days=FIRST_SEARCH_DAYS)
+    last_day = first_last + timedelta(days=(sessions - 1) * window.max_days)
+    span_start, span_end = local_day_bounds(first_day, last_day, zone)
+    calendar = load_calendar(treatment_type, span_start=span_start, span_end=span_end)
+    search = _Search(
+        calendar=calendar,
+        sessions=sessions,
+        window=window,
+        preferences=preferences,
+        earliest=int((first_start or earliest).timestamp()),
+        step_minutes=policy.slot_step_minutes,
+    )
+    if first_start is not None:
+        if first_start < earliest:
+            return SeriesFailure(1, "The first session is too soon: it needs more notice.")
+        search.first_only = int(first_start.timestamp())
+    placed = search.place(1, None, preferences.doctor_id, first_day, first_last)
+    if placed is not None:
+        return SeriesProposal(tuple(placed))
+    number = max(search.deepest, 1)
+    opens, closes = search.deepest_window or (first_day, first_last)
+    if number == 1 and first_start is not None:
+        reason = "The time chosen for the first session is not free."
+        return _failed(
+            SeriesFailure(1, reason),
+            treatment_type,
+            sessions,
+            window,
+            preferences,
+            first_start,
+            now,
+            policy,
+            alternatives,
+        )
+    reason = (
+        f"No free time for session {number} between {opens:%a %d %b} and {closes:%a %d %b}"
+        + (
+            " with that doctor"
+            if preferences.doctor_id or (preferences.same_doctor and number > 1)
+            else ""
+        )
+        + (" on the days and times you chose" if preferences.weekdays or preferences.bands else "")
+        + "."
+    )
+    if search.tries > MAX_TRIES:
+        reason = f"Session {number} could not be placed in time: {reason}"
+    return _failed(
+        SeriesFailure(number, reason),
+        treatment_type,
+        sessions,
+        window,
+        preferences,
+        first_start,
+        now,
+        policy,
+        alternatives,
+    )
+
+
+def _failed(
+    failure: SeriesFailure,
+    treatment_type: TreatmentType,
+    sessions: int,
+    window: Window,
+    preferences: Preferences,
+    first_start: datetime | None,
+    now: datetime,
+    policy: BookingPolicy,
+    alternatives: bool,
+) -> SeriesFailure:
+    if not alternatives:
+        return failure
+    relaxed = [
+        ("with any doctor", replace(preferences, doctor_id=None, same_doctor=False), first_start),
+        (
+            "at any day and time",
+            replace(preferences, weekdays=frozenset(), bands=frozenset()),
+            first_start,
+        ),
+        ("from the earliest free time", preferences, None),
+    ]
+    found = []
+    for label, wishes, start in relaxed:
+        if wishes == preferences and start == first_start:
+            continue
+        proposal = propose_series(
+            treatment_type=treatment_type,
+            sessions=sessions,
+            window=window,
+            preferences=wishes,
+            first_start=start,
+            now=now,
+            policy=policy,
+            alternatives=False,
+        )
+        if isinstance(proposal, SeriesProposal):
+            found.append((label, proposal))
+    return replace(failure, alternatives=tuple(found))
