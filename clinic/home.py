@@ -4,9 +4,11 @@ Like urls.py and the API router, this is project wiring (DESIGN.md): a home page
 every layer has for its reader, so it may import them all. Nothing else in clinic/ does.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,15 +47,31 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/home_patient.html", context)
 
 
+def _todays_appointments(**filters: object) -> QuerySet[Appointment]:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Appointment.objects.active()
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1), **filters)
+        .select_related("patient", "treatment_type", "doctor", "room")
+        .order_by("starts_at")
+    )
+
+
 @role_required(Role.RECEPTIONIST)
 def reception_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/home_reception.html", {"now": timezone.now()})
+    return render(
+        request,
+        "clinic/home_reception.html",
+        {"now": timezone.now(), "today": _todays_appointments()},
+    )
 
 
 @role_required(Role.DOCTOR)
 def doctor_home(request: HttpRequest) -> HttpResponse:
     awaiting = TreatmentPlan.objects.awaiting_approval()
-    return render(request, "clinic/home_doctor.html", {"now": timezone.now(), "awaiting": awaiting})
+    today = _todays_appointments(doctor__user=request.user)
+    context = {"now": timezone.now(), "awaiting": awaiting, "today": today}
+    return render(request, "clinic/home_doctor.html", context)
 
 
 @role_required(Role.MANAGER)

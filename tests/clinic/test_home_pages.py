@@ -85,3 +85,41 @@ def test_the_manager_home_takes_the_same_queries_whatever_the_number_of_people(
     UserFactory.create_batch(30, role=Role.PATIENT)
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("manager-home"))
+
+
+def test_reception_and_doctors_see_todays_appointments_without_a_query_each(
+    receptionist, doctor, alice, bob, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Appointment
+    from tests.bookings.clinics import make_clinic
+
+    clinic = make_clinic(doctors=2, rooms=2)
+    clinic.doctors[0].user = doctor
+    clinic.doctors[0].save()
+    soon = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if timezone.localtime(soon).date() != timezone.localdate():
+        soon -= timedelta(hours=2)
+    for n, (patient, who) in enumerate([(alice, 0), (bob, 1)]):
+        start = soon + timedelta(minutes=30 * n)
+        Appointment.objects.create(
+            patient=patient,
+            treatment_type=clinic.consultation,
+            doctor=clinic.doctors[who],
+            room=clinic.rooms[who],
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            reserved_until=start + timedelta(minutes=30),
+            created_by=receptionist,
+        )
+    desk = client_for(receptionist)
+    with django_assert_max_num_queries(5):
+        page = desk.get(reverse("reception-home")).content.decode()
+    assert str(alice) in page
+    assert str(bob) in page
+    mine = client_for(doctor).get(reverse("doctor-home")).content.decode()
+    assert str(alice) in mine
+    assert str(bob) not in mine
