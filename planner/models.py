@@ -24,9 +24,6 @@ CONCERN_CHOICES = [(concern.value, concern.label.capitalize()) for concern in Co
 
 
 class TreatmentPlanQuerySet(models.QuerySet["TreatmentPlan"]):
-    def open(self) -> TreatmentPlanQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
-
     def awaiting_approval(self) -> TreatmentPlanQuerySet:
         """Proposed plans, flagged ones first (the doctor's review queue), oldest first."""
         return (

@@ -213,3 +213,21 @@ def test_the_search_takes_the_same_queries_for_a_day_and_for_six_months(
             now=LONG_BEFORE,
             policy=policy,
         )
+
+
+def test_a_session_made_for_the_area_wins_over_a_general_one(db):
+    from bookings.models import TreatmentKind, TreatmentType
+
+    general = TreatmentType.objects.create(
+        name="Tattoo", kind=TreatmentKind.SESSION, concern="tattoo", duration_minutes=45
+    )
+    large = TreatmentType.objects.create(
+        name="Tattoo, large",
+        kind=TreatmentKind.SESSION,
+        concern="tattoo",
+        area="large",
+        duration_minutes=75,
+    )
+    assert TreatmentType.objects.session_for(concern="tattoo", area="large") == large
+    assert TreatmentType.objects.session_for(concern="tattoo", area="small") == general
+    assert TreatmentType.objects.session_for(concern="melasma", area="small") is None
