@@ -266,6 +266,15 @@ class Appointment(models.Model):
     status = models.CharField(
         max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
+    # A session of a course: its plan and its place in it (1 to N). Empty for a consultation.
+    plan = models.ForeignKey(
+        "planner.TreatmentPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -286,6 +295,17 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=Q(reserved_until__lte=F("starts_at") + LONGEST_RESERVATION),
                 name="appointment_not_longer_than_the_longest_treatment",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan__isnull=True, session_number__isnull=True)
+                | Q(plan__isnull=False, session_number__gte=1),
+                name="course_session_has_its_number",
+            ),
+            # One booked appointment per session of a course.
+            models.UniqueConstraint(
+                fields=["plan", "session_number"],
+                condition=~Q(status="cancelled"),
+                name="one_active_appointment_per_course_session",
             ),
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,9 @@ from bookings.models import (
     ResourceKind,
     TreatmentType,
 )
+from bookings.series import SeriesProposal
 from clinic.models import User
+from planner.models import PlanStatus, TreatmentPlan
 
 # PostgreSQL's SQLSTATE for exclusion_violation; the SQLite triggers raise this text instead.
 EXCLUSION_VIOLATION = "23P01"
@@ -124,3 +127,86 @@ def appointment_cancel(*, appointment: Appointment, by: User, reason: str) -> Ap
         raise ValidationError("This appointment is already cancelled.")
     appointment.refresh_from_db()
     return appointment
+
+
+class SeriesConflict(SlotUnavailable):
+    """One session of a course was taken meanwhile; nothing of the course was booked."""
+
+    def __init__(self, session: int, message: str) -> None:
+        super().__init__(message)
+        self.session = session
+
+
+def series_book(
+    *,
+    plan: TreatmentPlan,
+    proposal: SeriesProposal,
+    booked_by: User,
+    now: datetime | None = None,
+) -> list[Appointment]:
+    """Book every session of a proposed course in one transaction: all of them or none.
+
+    The plan must be bookable (no hard stop, and reviewed by a doctor if its answers were
+    flagged), the proposal must fit the plan's window, and each session must still be free:
+    the database refuses a session someone took meanwhile, and the whole course is undone.
+    """
+    if plan.booking_blocked:
+        raise ValidationError("Treatment cannot be booked for this course: see its screening.")
+    if plan.status == PlanStatus.PROPOSED and plan.requires_doctor_review:
+        raise ValidationError(
+            "A doctor reviews this course first; a consultation can be booked meanwhile."
+        )
+    if not plan.is_open:
+        raise ValidationError("This course is closed.")
+    if Appointment.objects.active().filter(plan=plan).exists():
+        raise ValidationError("This course is booked already: move a session instead.")
+    treatment_type = TreatmentType.objects.session_for(
+        concern=plan.concern, area=plan.intake.get("area", "")
+    )
+    if treatment_type is None:
+        raise ValidationError("The clinic has no treatment set up for this concern yet.")
+    sessions = proposal.sessions
+    window = plan.window
+    zone = clinic_zone()
+    for before, after in itertools.pairwise(sessions):
+        gap = (
+            after.starts_at.astimezone(zone).date() - before.starts_at.astimezone(zone).date()
+        ).days
+        if not window.contains(gap):
+            raise ValidationError(
+                f"Session {after.number} is {gap} days after the one before; this course needs "
+                f"{window.min_days} to {window.max_days}."
+            )
+    now = now or timezone.now()
+    policy = BookingPolicy.current()
+    check_start(sessions[0].starts_at, policy=policy, now=now, notice=True)
+    booked: list[Appointment] = []
+    current = None
+    try:
+        with transaction.atomic():
+            for current in sessions:
+                booked.append(
+                    Appointment.objects.create(
+                        patient=plan.patient,
+                        treatment_type=treatment_type,
+                        doctor_id=current.doctor_id,
+                        device_id=current.device_id,
+                        room_id=current.room_id,
+                        starts_at=current.starts_at,
+                        ends_at=current.starts_at + treatment_type.duration,
+                        reserved_until=current.starts_at + treatment_type.reserved,
+                        plan=plan,
+                        session_number=current.number,
+                        created_by=booked_by,
+                    )
+                )
+    except IntegrityError as error:
+        if current is not None and is_double_booking(error):
+            when = current.starts_at.astimezone(zone)
+            raise SeriesConflict(
+                current.number,
+                f"Session {current.number} ({when:%a %d %b, %H:%M}) was just taken by someone "
+                "else, so nothing was booked. Please look at the course again.",
+            ) from None
+        raise
+    return booked
