@@ -5,4 +5,6 @@ from bookings import views
 urlpatterns = [
     path("book/consultation/", views.consultation_book, name="consultation-book"),
     path("appointments/<int:appointment_id>/", views.appointment_detail, name="appointment-detail"),
+    path("courses/<int:plan_id>/", views.course_detail, name="course-detail"),
+    path("courses/<int:plan_id>/book/", views.course_book, name="course-book"),
 ]

@@ -13,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from bookings.availability import clinic_zone, free_slots, local_day_bounds
-from bookings.forms import SEARCH_DAYS, BookSlotForm, SlotSearchForm
-from bookings.models import Appointment, TreatmentType
-from bookings.services import SlotUnavailable, appointment_book
+from bookings.forms import SEARCH_DAYS, BookSlotForm, CourseSearchForm, SlotSearchForm
+from bookings.models import Appointment, BookingPolicy, Resource, TreatmentType
+from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
+from bookings.services import SlotUnavailable, appointment_book, series_book
 from clinic.audit import audit_record
 from clinic.models import User
 from clinic.roles import Role, has_role, role_required
+from planner.models import TreatmentPlan
 
 STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
@@ -111,3 +113,108 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
         detail=f"appointment {appointment.pk}",
     )
     return render(request, "bookings/appointment_detail.html", {"appointment": appointment})
+
+
+def _course_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
+    """The course, if this person may book or see it: its patient, or staff."""
+    plan = get_object_or_404(TreatmentPlan.objects.select_related("patient"), pk=plan_id)
+    if plan.patient_id == request.user.pk or has_role(request.user, *STAFF):
+        return plan
+    raise Http404("No such course.")
+
+
+def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | SeriesFailure | None:
+    treatment_type = TreatmentType.objects.session_for(
+        concern=plan.concern, area=plan.intake.get("area", "")
+    )
+    if treatment_type is None:
+        return None
+    data = form.cleaned_data
+    zone = clinic_zone()
+    first_start = None
+    if data["first_time"] is not None:
+        first_start = datetime.combine(data["first_day"], data["first_time"], tzinfo=zone)
+    day_start = datetime.combine(data["first_day"], datetime.min.time(), tzinfo=zone)
+    policy = BookingPolicy.current()
+    # "Earliest" counts from the chosen day, never sooner than the minimum notice from now.
+    now = max(timezone.now(), day_start - timedelta(minutes=policy.minimum_notice_minutes))
+    booked = Appointment.objects.active().filter(plan=plan).count()
+    return propose_series(
+        treatment_type=treatment_type,
+        sessions=plan.sessions - booked,
+        window=plan.window,
+        preferences=Preferences(
+            weekdays=frozenset(data["weekdays"]),
+            bands=frozenset(Band(band) for band in data["bands"]),
+            doctor_id=data["doctor"].pk if data["doctor"] else None,
+            same_doctor=data["same_doctor"],
+        ),
+        first_start=first_start,
+        now=now,
+        policy=policy,
+    )
+
+
+def _fingerprint(proposal: SeriesProposal) -> str:
+    return ",".join(f"{int(s.starts_at.timestamp())}:{s.doctor_id}" for s in proposal.sessions)
+
+
+@login_required
+def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Choose the first session and the wishes, see the whole course proposed, confirm it."""
+    plan = _course_for(request, plan_id)
+    if plan.patient_id != request.user.pk and not has_role(request.user, Role.RECEPTIONIST):
+        raise Http404("No such course.")
+    if plan.patient_id != request.user.pk:
+        audit_record(request=request, patient=plan.patient, action="booking course")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    source = request.POST if request.method == "POST" else request.GET
+    form = CourseSearchForm(source or None, initial={"first_day": tomorrow, "same_doctor": True})
+    context: dict[str, object] = {"plan": plan, "form": form}
+    status = 200
+    if form.is_bound and form.is_valid():
+        result = _propose(plan, form)
+        if result is None:
+            messages.error(request, "The clinic has no treatment set up for this concern yet.")
+            status = 409
+        elif isinstance(result, SeriesFailure):
+            context["failure"] = result
+            status = 409
+        elif request.method == "POST" and form.cleaned_data["shown"] == _fingerprint(result):
+            try:
+                series_book(plan=plan, proposal=result, booked_by=request.user)
+            except SlotUnavailable as error:
+                messages.error(request, str(error))
+                status = 409
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                status = 400
+            else:
+                messages.success(request, f"Your {len(result.sessions)} sessions are booked.")
+                return redirect("course-detail", plan_id=plan.pk)
+        else:
+            if request.method == "POST":
+                messages.warning(request, "The calendar changed meanwhile: here is the course now.")
+                status = 409
+            names = dict(
+                Resource.objects.filter(pk__in={x.doctor_id for x in result.sessions}).values_list(
+                    "pk", "name"
+                )
+            )
+            context["rows"] = [(session, names[session.doctor_id]) for session in result.sessions]
+            context["fingerprint"] = _fingerprint(result)
+    elif form.is_bound:
+        status = 400
+    return render(request, "bookings/course_book.html", context, status=status)
+
+
+@login_required
+def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _course_for(request, plan_id)
+    audit_record(request=request, patient=plan.patient, action="viewed course")
+    sessions = list(
+        Appointment.objects.filter(plan=plan)
+        .select_related("doctor", "room")
+        .order_by("session_number", "starts_at")
+    )
+    return render(request, "bookings/course_detail.html", {"plan": plan, "appointments": sessions})

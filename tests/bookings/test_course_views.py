@@ -1,0 +1,97 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from bookings.models import Appointment
+from clinic.models import AuditEntry
+from planner.services import plan_approve, plan_create
+from tests.bookings.clinics import local, make_clinic
+from tests.conftest import client_for
+from tests.planner.intakes import intake
+
+MONDAY = date(2027, 3, 1)
+SEARCH = {"first_day": "2027-03-01", "first_time": "10:00", "same_doctor": "on"}
+
+
+@pytest.fixture(autouse=True)
+def _a_week_before():
+    with time_machine.travel(local(date(2027, 2, 22), 9), tick=False):
+        yield
+
+
+@pytest.fixture
+def plan(db, alice, doctor):
+    make_clinic()
+    return plan_approve(plan=plan_create(patient=alice, intake=intake()), doctor=doctor)
+
+
+def test_the_patient_sees_the_whole_course_proposed_and_books_it(plan, alice):
+    client = client_for(alice)
+    page = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [session.number for session, _ in rows] == [1, 2, 3, 4]
+    assert "Mon 1 Mar 2027, 10:00" in page.content.decode()
+    response = client.post(
+        reverse("course-book", args=[plan.pk]), SEARCH | {"shown": page.context["fingerprint"]}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("course-detail", args=[plan.pk])
+    assert Appointment.objects.filter(plan=plan).count() == 4
+    detail = client.get(response["Location"]).content.decode()
+    assert detail.count("Booked") == 4
+
+
+def test_a_course_that_changed_since_it_was_shown_is_shown_again_not_booked(plan, alice):
+    response = client_for(alice).post(
+        reverse("course-book", args=[plan.pk]), SEARCH | {"shown": "12345:1"}
+    )
+    assert response.status_code == 409
+    assert b"The calendar changed" in response.content
+    assert not Appointment.objects.exists()
+
+
+def test_a_course_that_does_not_fit_says_which_session_and_what_would(plan, alice):
+    wishes = SEARCH | {"weekdays": ["6"]}  # Sundays only: the clinic is shut
+    response = client_for(alice).get(reverse("course-book", args=[plan.pk]), wishes)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "We could not fit the whole course" in page
+    assert "at any day and time" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"first_day": "2020-01-01"}, "today or a later day"),
+        ({"first_day": "soon"}, "Enter a valid date"),
+        ({"first_time": "25:00"}, "Enter a valid time"),
+        ({"weekdays": ["9"]}, "Select a valid choice"),
+    ],
+)
+def test_bad_wishes_are_refused_with_a_message(plan, alice, params, message):
+    response = client_for(alice).get(reverse("course-book", args=[plan.pk]), SEARCH | params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_other_patients_visitors_and_doctors_cannot_book_the_course(plan, bob, doctor, client):
+    url = reverse("course-book", args=[plan.pk])
+    assert client_for(bob).get(url, SEARCH).status_code == 404
+    assert client_for(doctor).get(url, SEARCH).status_code == 404
+    assert client.get(url, SEARCH).status_code == 302
+    assert client_for(bob).get(reverse("course-detail", args=[plan.pk])).status_code == 404
+
+
+def test_a_receptionist_books_for_the_patient_and_it_is_audited(plan, alice, receptionist):
+    client = client_for(receptionist)
+    page = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
+    client.post(
+        reverse("course-book", args=[plan.pk]), SEARCH | {"shown": page.context["fingerprint"]}
+    )
+    assert Appointment.objects.filter(plan=plan, patient=alice).count() == 4
+    assert AuditEntry.objects.filter(
+        actor=receptionist, patient=alice, action="booking course"
+    ).exists()
