@@ -5,6 +5,8 @@ from bookings import views
 urlpatterns = [
     path("book/consultation/", views.consultation_book, name="consultation-book"),
     path("appointments/<int:appointment_id>/", views.appointment_detail, name="appointment-detail"),
+    path("appointments/<int:appointment_id>/ics", views.appointment_ics, name="appointment-ics"),
     path("courses/<int:plan_id>/", views.course_detail, name="course-detail"),
+    path("courses/<int:plan_id>/ics", views.course_ics, name="course-ics"),
     path("courses/<int:plan_id>/book/", views.course_book, name="course-book"),
 ]

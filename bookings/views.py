@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bookings.availability import clinic_zone, free_slots, local_day_bounds
 from bookings.forms import SEARCH_DAYS, BookSlotForm, CourseSearchForm, SlotSearchForm
+from bookings.ics import calendar_file
 from bookings.models import Appointment, BookingPolicy, Resource, TreatmentType
 from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from bookings.services import SlotUnavailable, appointment_book, series_book
@@ -218,3 +219,34 @@ def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         .order_by("session_number", "starts_at")
     )
     return render(request, "bookings/course_detail.html", {"plan": plan, "appointments": sessions})
+
+
+def _ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("patient", "treatment_type", "doctor", "room", "plan"),
+        pk=appointment_id,
+    )
+    if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
+        raise Http404("No such appointment.")
+    audit_record(request=request, patient=appointment.patient, action="downloaded appointment")
+    sessions = appointment.plan.sessions if appointment.plan else None
+    return _ics(
+        calendar_file([appointment], sessions=sessions), f"appointment-{appointment.pk}.ics"
+    )
+
+
+@login_required
+def course_ics(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _course_for(request, plan_id)
+    audit_record(request=request, patient=plan.patient, action="downloaded course")
+    appointments = Appointment.objects.filter(plan=plan).select_related(
+        "treatment_type", "doctor", "room"
+    )
+    return _ics(calendar_file(appointments, sessions=plan.sessions), f"course-{plan.pk}.ics")
