@@ -94,3 +94,10 @@ class CourseSearchForm(forms.Form):
         if day > today + timedelta(days=366):
             raise forms.ValidationError("Courses can start up to a year ahead.")
         return day
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why?", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    override = forms.BooleanField(label="Cancel inside the notice period (staff)", required=False)

@@ -216,6 +216,10 @@ class BookingPolicy(models.Model):
     minimum_notice_minutes = models.PositiveIntegerField(
         default=120, help_text="How soon before a slot it can still be booked online."
     )
+    cancellation_notice_hours = models.PositiveIntegerField(
+        default=24,
+        help_text="How long before a session a patient may still cancel it; staff may override.",
+    )
 
     class Meta:
         verbose_name_plural = "booking policy"

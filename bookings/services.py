@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from bookings.models import (
 )
 from bookings.series import SeriesProposal
 from clinic.models import User
+from clinic.roles import Role, has_role
 from planner.models import PlanStatus, TreatmentPlan
 
 # PostgreSQL's SQLSTATE for exclusion_violation; the SQLite triggers raise this text instead.
@@ -110,23 +111,75 @@ def appointment_book(
         raise
 
 
-def appointment_cancel(*, appointment: Appointment, by: User, reason: str) -> Appointment:
-    """Cancel an appointment, freeing its doctor, device and room."""
+STAFF = (Role.RECEPTIONIST, Role.DOCTOR, Role.MANAGER)
+
+
+def _check_cancellable(
+    appointment: Appointment, *, by: User, override: bool, now: datetime, policy: BookingPolicy
+) -> None:
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError("This appointment is already cancelled.")
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+        raise ValidationError("Only an appointment still to come can be cancelled.")
+    notice = timedelta(hours=policy.cancellation_notice_hours)
+    if appointment.starts_at - now < notice:
+        if not override:
+            raise ValidationError(
+                f"Cancelling needs {policy.cancellation_notice_hours} hours' notice; "
+                "please call the clinic."
+            )
+        if not has_role(by, *STAFF):
+            raise PermissionDenied("Only the clinic's staff may cancel inside the notice period.")
+
+
+@transaction.atomic
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    by: User,
+    reason: str,
+    override: bool = False,
+    now: datetime | None = None,
+) -> Appointment:
+    """Cancel an appointment with a reason, freeing its doctor, device and room. Inside the
+    clinic's notice period only staff may cancel, saying so (override)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the appointment is cancelled."})
-    updated = (
-        Appointment.objects.filter(pk=appointment.pk)
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .update(
-            status=AppointmentStatus.CANCELLED,
-            cancelled_at=timezone.now(),
-            cancel_reason=reason.strip()[:200],
-        )
+    now = now or timezone.now()
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    _check_cancellable(
+        appointment, by=by, override=override, now=now, policy=BookingPolicy.current()
     )
-    if updated != 1:
-        raise ValidationError("This appointment is already cancelled.")
-    appointment.refresh_from_db()
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = now
+    appointment.cancel_reason = reason.strip()[:200]
+    appointment.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     return appointment
+
+
+@transaction.atomic
+def course_cancel_rest(
+    *,
+    plan: TreatmentPlan,
+    by: User,
+    reason: str,
+    override: bool = False,
+    now: datetime | None = None,
+) -> list[Appointment]:
+    """Cancel every session of the course still to come: all of them, or none if one of them
+    may not be cancelled."""
+    now = now or timezone.now()
+    coming = list(
+        Appointment.objects.select_for_update()
+        .filter(plan=plan, status=AppointmentStatus.BOOKED, starts_at__gt=now)
+        .order_by("starts_at")
+    )
+    if not coming:
+        raise ValidationError("No session of this course is still to come.")
+    return [
+        appointment_cancel(appointment=a, by=by, reason=reason, override=override, now=now)
+        for a in coming
+    ]
 
 
 class SeriesConflict(SlotUnavailable):

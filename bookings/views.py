@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from bookings.availability import clinic_zone, free_slots, local_day_bounds
-from bookings.forms import SEARCH_DAYS, BookSlotForm, CourseSearchForm, SlotSearchForm
+from bookings.forms import SEARCH_DAYS, BookSlotForm, CancelForm, CourseSearchForm, SlotSearchForm
 from bookings.ics import calendar_file
 from bookings.models import Appointment, BookingPolicy, Resource, TreatmentType
 from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
-from bookings.services import SlotUnavailable, appointment_book, series_book
+from bookings.services import (
+    SlotUnavailable,
+    appointment_book,
+    appointment_cancel,
+    course_cancel_rest,
+    series_book,
+)
 from clinic.audit import audit_record
 from clinic.models import User
 from clinic.roles import Role, has_role, role_required
@@ -113,7 +121,12 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
         action="viewed appointment",
         detail=f"appointment {appointment.pk}",
     )
-    return render(request, "bookings/appointment_detail.html", {"appointment": appointment})
+    can_cancel = appointment.status == "booked" and appointment.starts_at > timezone.now()
+    return render(
+        request,
+        "bookings/appointment_detail.html",
+        {"appointment": appointment, "can_cancel": can_cancel, "cancel_form": CancelForm()},
+    )
 
 
 def _course_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
@@ -250,3 +263,62 @@ def course_ics(request: HttpRequest, plan_id: int) -> HttpResponse:
         "treatment_type", "doctor", "room"
     )
     return _ics(calendar_file(appointments, sessions=plan.sessions), f"course-{plan.pk}.ics")
+
+
+def _cancel(request: HttpRequest, do: Callable[[str, bool], object], done: str) -> bool:
+    """Run a cancellation from a posted CancelForm; say what happened. True when it happened."""
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why, to cancel.")
+        return False
+    override = form.cleaned_data["override"] and has_role(request.user, *STAFF)
+    try:
+        do(form.cleaned_data["reason"], override)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@require_POST
+@login_required
+def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("patient"), pk=appointment_id
+    )
+    if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
+        raise Http404("No such appointment.")
+    cancelled = _cancel(
+        request,
+        lambda reason, override: appointment_cancel(
+            appointment=appointment, by=request.user, reason=reason, override=override
+        ),
+        "The appointment is cancelled.",
+    )
+    if cancelled:
+        audit_record(request=request, patient=appointment.patient, action="cancelled appointment")
+        return redirect("appointment-detail", appointment_id=appointment.pk)
+    response = appointment_detail(request, appointment_id)
+    response.status_code = 400
+    return response
+
+
+@require_POST
+@login_required
+def course_cancel_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _course_for(request, plan_id)
+    cancelled = _cancel(
+        request,
+        lambda reason, override: course_cancel_rest(
+            plan=plan, by=request.user, reason=reason, override=override
+        ),
+        "The rest of the course is cancelled.",
+    )
+    if cancelled:
+        audit_record(request=request, patient=plan.patient, action="cancelled course")
+        return redirect("course-detail", plan_id=plan.pk)
+    response = course_detail(request, plan_id)
+    response.status_code = 400
+    return response
