@@ -306,3 +306,35 @@ def _failed(
         if isinstance(proposal, SeriesProposal):
             found.append((label, proposal))
     return replace(failure, alternatives=tuple(found))
+
+
+def propose_following(
+    *,
+    calendar: Calendar,
+    after: ProposedSession,
+    count: int,
+    window: Window,
+    doctor_id: int | None,
+    now: datetime,
+    policy: BookingPolicy,
+) -> list[ProposedSession] | None:
+    """The `count` sessions that follow `after`, each inside the window from the one before,
+    on a calendar already read (re-flowing the rest of a course after a move)."""
+    if count == 0:
+        return []
+    search = _Search(
+        calendar=calendar,
+        sessions=after.number + count,
+        window=window,
+        preferences=Preferences(doctor_id=doctor_id, same_doctor=doctor_id is not None),
+        earliest=int((now + timedelta(minutes=policy.minimum_notice_minutes)).timestamp()),
+        step_minutes=policy.slot_step_minutes,
+    )
+    day = after.starts_at.astimezone(clinic_zone()).date()
+    return search.place(
+        after.number + 1,
+        after,
+        doctor_id,
+        day + timedelta(days=window.min_days),
+        day + timedelta(days=window.max_days),
+    )

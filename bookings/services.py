@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from bookings.models import (
     ResourceKind,
     TreatmentType,
 )
-from bookings.series import SeriesProposal
+from bookings.series import ProposedSession, SeriesProposal, propose_following
 from clinic.models import User
 from clinic.roles import Role, has_role
 from planner.models import PlanStatus, TreatmentPlan
@@ -263,3 +264,156 @@ def series_book(
             ) from None
         raise
     return booked
+
+
+@dataclass(frozen=True)
+class MoveEffect:
+    """What moving a session does to the next one."""
+
+    session: int
+    gap_days: int
+    in_window: bool
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(clinic_zone()).date()
+
+
+def move_window(appointment: Appointment) -> tuple[date, date] | None:
+    """The local days a course session may move to: its window from the session before.
+    None for a first session (any day to come) or an appointment outside a course."""
+    if appointment.plan is None or appointment.session_number in (None, 1):
+        return None
+    previous = (
+        Appointment.objects.active()
+        .filter(plan=appointment.plan, session_number__lt=appointment.session_number)
+        .order_by("-session_number")
+        .first()
+    )
+    if previous is None:
+        return None
+    day, window = _local_day(previous.starts_at), appointment.plan.window
+    return day + timedelta(days=window.min_days), day + timedelta(days=window.max_days)
+
+
+def move_effects(appointment: Appointment, new_start: datetime) -> list[MoveEffect]:
+    """What the move does to the session after it: its new gap, and whether that still fits."""
+    if appointment.plan is None:
+        return []
+    following = (
+        Appointment.objects.active()
+        .filter(plan=appointment.plan, session_number__gt=appointment.session_number)
+        .order_by("session_number")
+        .first()
+    )
+    if following is None:
+        return []
+    gap = (_local_day(following.starts_at) - _local_day(new_start)).days
+    return [MoveEffect(following.session_number or 0, gap, appointment.plan.window.contains(gap))]
+
+
+@transaction.atomic
+def session_move(
+    *,
+    appointment: Appointment,
+    new_start: datetime,
+    by: User,
+    reflow: bool = False,
+    now: datetime | None = None,
+) -> list[Appointment]:
+    """Move one appointment; with `reflow`, plan the later sessions of its course again from it.
+
+    Every gap of the course stays inside its window (DESIGN.md, invariant 2): a move that would
+    push the next session out of its window is refused unless the rest is re-flowed. All in one
+    transaction: the moving sessions are released first, so the calendars read see their time
+    as free, and the database checks the final state.
+    """
+    now = now or timezone.now()
+    policy = BookingPolicy.current()
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("plan", "treatment_type")
+        .get(pk=appointment.pk)
+    )
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+        raise ValidationError("Only an appointment still to come can move.")
+    check_start(new_start, policy=policy, now=now, notice=False)
+    window = move_window(appointment)
+    if window is not None and not window[0] <= _local_day(new_start) <= window[1]:
+        raise ValidationError(
+            f"Session {appointment.session_number} must fall between {window[0]:%a %d %b} and "
+            f"{window[1]:%a %d %b}, inside its window from the session before."
+        )
+    effects = move_effects(appointment, new_start)
+    if not reflow and any(not effect.in_window for effect in effects):
+        effect = effects[0]
+        raise ValidationError(
+            f"Session {effect.session} would then be {effect.gap_days} days later, outside its "
+            "window: move the later sessions too (re-flow)."
+        )
+    later = (
+        list(
+            Appointment.objects.select_for_update(of=("self",))
+            .active()
+            .select_related("treatment_type")
+            .filter(plan=appointment.plan, session_number__gt=appointment.session_number)
+            .order_by("session_number")
+        )
+        if reflow and appointment.plan
+        else []
+    )
+    moving = [appointment, *later]
+    Appointment.objects.filter(pk__in=[a.pk for a in moving]).update(
+        status=AppointmentStatus.CANCELLED
+    )
+    treatment_type = appointment.treatment_type
+    span_end = new_start + treatment_type.reserved
+    if later and appointment.plan is not None:
+        span_end = new_start + timedelta(days=len(later) * appointment.plan.window.max_days + 1)
+    calendar = load_calendar(treatment_type, span_start=new_start, span_end=span_end)
+    chosen = calendar.free_at(new_start, appointment.doctor_id) or calendar.free_at(new_start)
+    if chosen is None:
+        raise SlotUnavailable("That time is not free. Please choose another.")
+    moved = ProposedSession(
+        number=appointment.session_number or 1,
+        starts_at=new_start,
+        doctor_id=chosen[ResourceKind.DOCTOR],
+        device_id=chosen.get(ResourceKind.DEVICE),
+        room_id=chosen.get(ResourceKind.ROOM),
+        gap_days=None,
+        window_opens=None,
+        window_closes=None,
+    )
+    plan_sessions = [moved]
+    if later and appointment.plan is not None:
+        calendar.reserve(chosen, new_start)
+        following = propose_following(
+            calendar=calendar,
+            after=moved,
+            count=len(later),
+            window=appointment.plan.window,
+            doctor_id=moved.doctor_id,
+            now=now,
+            policy=policy,
+        )
+        if following is None:
+            raise SlotUnavailable(
+                "The later sessions cannot all be placed inside their windows after that time."
+            )
+        plan_sessions += following
+    try:
+        with transaction.atomic():
+            for target, placed in zip(moving, plan_sessions, strict=True):
+                target.starts_at = placed.starts_at
+                target.ends_at = placed.starts_at + target.treatment_type.duration
+                target.reserved_until = placed.starts_at + target.treatment_type.reserved
+                target.doctor_id = placed.doctor_id
+                target.device_id = placed.device_id
+                target.room_id = placed.room_id
+                target.status = AppointmentStatus.BOOKED
+                target.save()
+    except IntegrityError as error:
+        if is_double_booking(error):
+            raise SlotUnavailable("Someone booked that time a moment ago.") from None
+        raise
+    return moving
