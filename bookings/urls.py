@@ -12,6 +12,11 @@ urlpatterns = [
         name="appointment-cancel",
     ),
     path("courses/<int:plan_id>/cancel", views.course_cancel_view, name="course-cancel"),
+    path(
+        "appointments/<int:appointment_id>/move/",
+        views.appointment_move_view,
+        name="appointment-move",
+    ),
     path("courses/<int:plan_id>/", views.course_detail, name="course-detail"),
     path("courses/<int:plan_id>/ics", views.course_ics, name="course-ics"),
     path("courses/<int:plan_id>/book/", views.course_book, name="course-book"),

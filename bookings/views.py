@@ -24,7 +24,10 @@ from bookings.services import (
     appointment_book,
     appointment_cancel,
     course_cancel_rest,
+    move_effects,
+    move_window,
     series_book,
+    session_move,
 )
 from clinic.audit import audit_record
 from clinic.models import User
@@ -322,3 +325,64 @@ def course_cancel_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     response = course_detail(request, plan_id)
     response.status_code = 400
     return response
+
+
+@login_required
+def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Offer only the times inside the session's window; say what the move does to the next
+    session; move it (re-flowing the rest when asked) on confirmation."""
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("patient", "treatment_type", "plan"), pk=appointment_id
+    )
+    if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
+        raise Http404("No such appointment.")
+    if appointment.patient_id != request.user.pk:
+        audit_record(request=request, patient=appointment.patient, action="moving appointment")
+    zone = clinic_zone()
+    today = timezone.localdate()
+    window = move_window(appointment)
+    first, last = window or (today, today + timedelta(days=SEARCH_DAYS * 4))
+    first = max(first, today)
+    status = 200
+    chosen = None
+    if request.method == "POST":
+        form = BookSlotForm(request.POST)
+        if form.is_valid():
+            chosen = form.cleaned_data["starts_at"]
+            try:
+                session_move(
+                    appointment=appointment,
+                    new_start=chosen,
+                    by=request.user,
+                    reflow=bool(request.POST.get("reflow")),
+                )
+            except SlotUnavailable as error:
+                messages.error(request, str(error))
+                status = 409
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                status = 400
+            else:
+                messages.success(request, "Moved.")
+                return redirect("appointment-detail", appointment_id=appointment.pk)
+        else:
+            messages.error(request, "That time could not be read. Please choose one below.")
+            status = 400
+    elif "starts_at" in request.GET:
+        form = BookSlotForm(request.GET)
+        if form.is_valid():
+            chosen = form.cleaned_data["starts_at"]
+        else:
+            status = 400
+    by_day: dict[date, list[datetime]] = defaultdict(list)
+    if first <= last:
+        for start in free_slots(appointment.treatment_type, first_day=first, last_day=last):
+            by_day[start.astimezone(zone).date()].append(start.astimezone(zone))
+    context = {
+        "appointment": appointment,
+        "window": window,
+        "days": sorted(by_day.items())[: SEARCH_DAYS * 2],
+        "chosen": chosen,
+        "effects": move_effects(appointment, chosen) if chosen else [],
+    }
+    return render(request, "bookings/appointment_move.html", context, status=status)

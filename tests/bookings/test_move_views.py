@@ -1,0 +1,76 @@
+import itertools
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from bookings.models import Appointment
+from bookings.series import propose_series
+from bookings.services import series_book
+from planner.rules import Window
+from planner.services import plan_adjust, plan_approve, plan_create
+from tests.bookings.clinics import local, make_clinic, utc
+from tests.conftest import client_for
+from tests.planner.intakes import intake
+
+FIRST = local(date(2027, 3, 1), 10)
+
+
+@pytest.fixture(autouse=True)
+def _before_the_course():
+    with time_machine.travel(utc(2027, 2, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def booked(db, alice, doctor):
+    clinic = make_clinic()
+    plan = plan_create(patient=alice, intake=intake())
+    plan = plan_adjust(plan=plan, doctor=doctor, reason="3-weekly", window=Window(14, 21, 42))
+    plan = plan_approve(plan=plan, doctor=doctor)
+    proposal = propose_series(
+        treatment_type=clinic.session, sessions=plan.sessions, window=plan.window, first_start=FIRST
+    )
+    return series_book(plan=plan, proposal=proposal, booked_by=alice)
+
+
+def test_only_times_inside_the_window_are_offered(booked, alice):
+    page = client_for(alice).get(reverse("appointment-move", args=[booked[1].pk]))
+    assert page.status_code == 200
+    days = [day for day, _ in page.context["days"]]
+    assert days[0] == date(2027, 3, 15)  # 14 days after session 1
+    assert all(date(2027, 3, 15) <= day <= date(2027, 4, 12) for day in days)
+
+
+def test_choosing_a_time_shows_what_happens_to_the_next_session(booked, alice):
+    late = local(date(2027, 4, 5), 10)
+    page = client_for(alice).get(
+        reverse("appointment-move", args=[booked[1].pk]), {"starts_at": late.isoformat()}
+    )
+    assert "Session 3 would then be 7 days later, outside its window" in page.content.decode()
+
+
+def test_the_patient_moves_a_session_and_re_flows_the_rest(booked, alice):
+    client = client_for(alice)
+    late = local(date(2027, 4, 5), 10)
+    url = reverse("appointment-move", args=[booked[1].pk])
+    refused = client.post(url, {"starts_at": late.isoformat()})
+    assert refused.status_code == 400
+    assert b"re-flow" in refused.content
+    moved = client.post(url, {"starts_at": late.isoformat(), "reflow": "1"})
+    assert moved.status_code == 302
+    days = [
+        a.starts_at
+        for a in Appointment.objects.filter(session_number__gte=2).order_by("session_number")
+    ]
+    assert days[0] == late
+    assert [(b - a).days for a, b in itertools.pairwise(days)] == [21, 21]
+
+
+def test_bad_times_and_other_people_are_refused(booked, bob, client, alice):
+    url = reverse("appointment-move", args=[booked[1].pk])
+    assert client_for(alice).post(url, {"starts_at": "next week"}).status_code == 400
+    assert client_for(alice).get(url, {"starts_at": "never"}).status_code == 400
+    assert client_for(bob).get(url).status_code == 404
+    assert client.get(url).status_code == 302
