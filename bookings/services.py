@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from bookings.availability import clinic_zone, load_calendar
@@ -27,15 +27,20 @@ from planner.models import PlanStatus, TreatmentPlan
 # PostgreSQL's SQLSTATE for exclusion_violation; the SQLite triggers raise this text instead.
 EXCLUSION_VIOLATION = "23P01"
 SQLITE_OVERLAP = "appointment_resource_overlap"
+# Two transactions inserting clashing rows at once can each wait for the other while checking
+# the exclusion constraint; PostgreSQL then aborts one of them (deadlock_detected). For that
+# one it is a race lost like any other.
+DEADLOCK_DETECTED = "40P01"
 
 
 class SlotUnavailable(Exception):
     """The time is not, or no longer, free. The API answers 409; a page says so and re-offers."""
 
 
-def is_double_booking(error: IntegrityError) -> bool:
-    cause = error.__cause__
-    return getattr(cause, "sqlstate", None) == EXCLUSION_VIOLATION or SQLITE_OVERLAP in str(error)
+def is_double_booking(error: IntegrityError | OperationalError) -> bool:
+    """Whether the database refused a write because a resource was taken meanwhile."""
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return sqlstate in (EXCLUSION_VIOLATION, DEADLOCK_DETECTED) or SQLITE_OVERLAP in str(error)
 
 
 def check_start(starts_at: datetime, *, policy: BookingPolicy, now: datetime, notice: bool) -> None:
@@ -104,7 +109,7 @@ def appointment_book(
                 reserved_until=reserved_until,
                 created_by=booked_by,
             )
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
             raise SlotUnavailable(
                 "Someone booked that time a moment ago. Please choose another."
@@ -254,7 +259,7 @@ def series_book(
                         created_by=booked_by,
                     )
                 )
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         if current is not None and is_double_booking(error):
             when = current.starts_at.astimezone(zone)
             raise SeriesConflict(
@@ -412,7 +417,7 @@ def session_move(
                 target.room_id = placed.room_id
                 target.status = AppointmentStatus.BOOKED
                 target.save()
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
             raise SlotUnavailable("Someone booked that time a moment ago.") from None
         raise
