@@ -268,21 +268,36 @@ def course_ics(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _ics(calendar_file(appointments, sessions=plan.sessions), f"course-{plan.pk}.ics")
 
 
-def _cancel(request: HttpRequest, do: Callable[[str, bool], object], done: str) -> bool:
-    """Run a cancellation from a posted CancelForm; say what happened. True when it happened."""
+def _cancel(
+    request: HttpRequest,
+    *,
+    patient: User,
+    do: Callable[[str, bool], object],
+    done: str,
+    action: str,
+    then: Callable[[], HttpResponse],
+    page: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Run a cancellation from a posted CancelForm: on success audit it, say so and go `then`;
+    else show `page` again with what was refused, as a 400."""
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why, to cancel.")
-        return False
-    override = form.cleaned_data["override"] and has_role(request.user, *STAFF)
-    try:
-        do(form.cleaned_data["reason"], override)
-    except (ValidationError, PermissionDenied) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
-        return False
-    messages.success(request, done)
-    return True
+    else:
+        override = form.cleaned_data["override"] and has_role(request.user, *STAFF)
+        try:
+            do(form.cleaned_data["reason"], override)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            audit_record(request=request, patient=patient, action=action)
+            messages.success(request, done)
+            return then()
+    response = page()
+    response.status_code = 400
+    return response
 
 
 @require_POST
@@ -293,38 +308,34 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
     )
     if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
         raise Http404("No such appointment.")
-    cancelled = _cancel(
+    return _cancel(
         request,
-        lambda reason, override: appointment_cancel(
+        patient=appointment.patient,
+        do=lambda reason, override: appointment_cancel(
             appointment=appointment, by=request.user, reason=reason, override=override
         ),
-        "The appointment is cancelled.",
+        done="The appointment is cancelled.",
+        action="cancelled appointment",
+        then=lambda: redirect("appointment-detail", appointment_id=appointment.pk),
+        page=lambda: appointment_detail(request, appointment_id),
     )
-    if cancelled:
-        audit_record(request=request, patient=appointment.patient, action="cancelled appointment")
-        return redirect("appointment-detail", appointment_id=appointment.pk)
-    response = appointment_detail(request, appointment_id)
-    response.status_code = 400
-    return response
 
 
 @require_POST
 @login_required
 def course_cancel_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _course_for(request, plan_id)
-    cancelled = _cancel(
+    return _cancel(
         request,
-        lambda reason, override: course_cancel_rest(
+        patient=plan.patient,
+        do=lambda reason, override: course_cancel_rest(
             plan=plan, by=request.user, reason=reason, override=override
         ),
-        "The rest of the course is cancelled.",
+        done="The rest of the course is cancelled.",
+        action="cancelled course",
+        then=lambda: redirect("course-detail", plan_id=plan.pk),
+        page=lambda: course_detail(request, plan_id),
     )
-    if cancelled:
-        audit_record(request=request, patient=plan.patient, action="cancelled course")
-        return redirect("course-detail", plan_id=plan.pk)
-    response = course_detail(request, plan_id)
-    response.status_code = 400
-    return response
 
 
 @login_required
