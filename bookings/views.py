@@ -24,6 +24,7 @@ from bookings.services import (
     appointment_book,
     appointment_cancel,
     course_cancel_rest,
+    course_problems,
     move_effects,
     move_window,
     series_book,
@@ -234,7 +235,15 @@ def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         .select_related("doctor", "room")
         .order_by("session_number", "starts_at")
     )
-    return render(request, "bookings/course_detail.html", {"plan": plan, "appointments": sessions})
+    coming = any(a.status == "booked" and a.starts_at > timezone.now() for a in sessions)
+    context = {
+        "plan": plan,
+        "appointments": sessions,
+        "coming": coming,
+        "cancel_form": CancelForm(),
+        "problems": course_problems(plan),
+    }
+    return render(request, "bookings/course_detail.html", context)
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:

@@ -118,3 +118,19 @@ def test_cancelling_twice_says_it_is_cancelled_already(course, alice):
         again = cancel(client_for(alice), booked[0], reason="Travelling")
     assert again.status_code == 400
     assert b"already cancelled" in again.content
+
+
+def test_the_course_and_appointment_pages_offer_to_cancel_what_is_still_to_come(course, alice):
+    plan, booked = course
+    with time_machine.travel(FIRST - timedelta(days=3), tick=False):
+        course_page = (
+            client_for(alice).get(reverse("course-detail", args=[plan.pk])).content.decode()
+        )
+        session_page = (
+            client_for(alice)
+            .get(reverse("appointment-detail", args=[booked[0].pk]))
+            .content.decode()
+        )
+    assert reverse("course-cancel", args=[plan.pk]) in course_page
+    assert reverse("appointment-cancel", args=[booked[0].pk]) in session_page
+    assert reverse("appointment-move", args=[booked[0].pk]) in session_page

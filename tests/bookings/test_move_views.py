@@ -74,3 +74,14 @@ def test_bad_times_and_other_people_are_refused(booked, bob, client, alice):
     assert client_for(alice).get(url, {"starts_at": "never"}).status_code == 400
     assert client_for(bob).get(url).status_code == 404
     assert client.get(url).status_code == 302
+
+
+def test_a_doctor_narrowing_the_window_flags_the_sessions_that_no_longer_fit(booked, alice, doctor):
+    # The course was booked 21 days apart; the doctor now wants 28 to 42 days.
+    plan = booked[0].plan
+    plan_adjust(plan=plan, doctor=doctor, reason="Slower healing", window=Window(28, 35, 42))
+    page = client_for(alice).get(reverse("course-detail", args=[plan.pk]))
+    problems = page.context["problems"]
+    assert [p.appointment.session_number for p in problems] == [2, 3, 4]
+    assert "Session 2 is 21 days after the one before" in page.content.decode()
+    assert reverse("appointment-move", args=[booked[1].pk]) in page.content.decode()
