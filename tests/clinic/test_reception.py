@@ -173,3 +173,16 @@ def test_managers_read_and_filter_the_audit_log_but_nobody_changes_it(manager, r
         == 403
     )
     assert AuditEntry.objects.filter(pk=entry.pk, action="viewed patient").exists()
+
+
+def test_the_patient_record_offers_the_receptionist_the_questionnaire(receptionist, alice, doctor):
+    url = reverse("intake-start-for", args=[alice.pk])
+    assert (
+        url
+        in client_for(receptionist).get(reverse("patient-detail", args=[alice.pk])).content.decode()
+    )
+    # Doctors read the record but do not fill the questionnaire for the patient.
+    assert (
+        url
+        not in client_for(doctor).get(reverse("patient-detail", args=[alice.pk])).content.decode()
+    )

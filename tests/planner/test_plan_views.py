@@ -4,7 +4,7 @@ from django.urls import reverse
 from clinic.models import AuditEntry
 from planner.models import PlanStatus
 from planner.rules import POLICY
-from planner.services import plan_create
+from planner.services import plan_approve, plan_create
 from tests.conftest import client_for
 from tests.planner.intakes import intake
 
@@ -202,3 +202,10 @@ def test_a_doctor_corrects_the_skin_type_and_the_course_is_planned_again(plan, d
     assert plan.intake["fitzpatrick"] == 5
     assert (plan.interval_min_days, plan.interval_ideal_days) == (28, 42)
     assert ("fitzpatrick", 2, 5) in plan.revisions.last().changes()
+
+
+def test_an_approved_plan_links_the_patient_to_booking_and_to_the_sessions(plan, alice, doctor):
+    plan_approve(plan=plan, doctor=doctor)
+    page = client_for(alice).get(reverse("plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("course-book", args=[plan.pk]) in page
+    assert reverse("course-detail", args=[plan.pk]) in page
