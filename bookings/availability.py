@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ from bookings.intervals import (
     intersect,
     merge,
     remove,
+    restore,
 )
 from bookings.models import (
     LONGEST_RESERVATION,
@@ -63,11 +64,53 @@ def _seconds(moment: datetime) -> int:
 
 @dataclass
 class Calendar:
-    """Who is free when, over one span of time, for the resources one treatment needs."""
+    """Who is free when, over one span of time, for the resources one treatment needs.
+
+    A calendar from `load_calendar` holds its whole span. One from `open_calendar` reads the
+    local days a question touches when it is first asked (one query for each run of days not
+    yet read), so a search that looks at a few weeks of a year-long horizon reads those weeks.
+    """
 
     treatment_type: TreatmentType
     resources: dict[str, list[int]]  # kind -> ids of the resources able to serve
     starts: dict[int, list[Interval]]  # resource id -> when a reservation may start on it
+    doctor: Resource | None = None
+    lazy: bool = False
+    read_days: list[tuple[date, date]] = field(default_factory=list)  # sorted, disjoint runs
+
+    def ensure(self, *runs: tuple[date, date]) -> None:
+        """Read, in one query, the days of these runs (first, last local day inclusive) that
+        this calendar has not read yet."""
+        if not self.lazy:
+            return
+        missing = _join_runs(
+            [gap for first, last in runs for gap in _missing_runs(self.read_days, first, last)]
+        )
+        if not missing:
+            return
+        zone = clinic_zone()
+        _, starts = _read(
+            self.treatment_type,
+            spans=[local_day_bounds(first, last, zone) for first, last in missing],
+            doctor=self.doctor,
+        )
+        for resource_id, spans in starts.items():
+            # New days never overlap days read before, and no reservation crosses midnight:
+            # the two sorted lists only interleave (which sort() merges in linear time).
+            existing = self.starts.setdefault(resource_id, [])
+            existing += spans
+            existing.sort()
+        self.read_days = _join_runs([*self.read_days, *missing])
+
+    def _ensure_seconds(self, lo: int, hi: int) -> None:
+        if self.lazy:
+            zone = clinic_zone()
+            self.ensure(
+                (
+                    datetime.fromtimestamp(lo, zone).date(),
+                    datetime.fromtimestamp(max(lo, hi - 1), zone).date(),
+                )
+            )
 
     def kinds(self) -> list[str]:
         kinds = [ResourceKind.DOCTOR.value]
@@ -92,6 +135,8 @@ class Calendar:
     ) -> list[Interval]:
         """Starts (within [lo, hi) when given) at which one resource of every needed kind, and
         the given doctor when there is one, is free for the whole reservation."""
+        if lo is not None and hi is not None:
+            self._ensure_seconds(lo, hi)
         result: list[Interval] | None = None
         for kind in self.kinds():
             of_kind = merge(
@@ -109,6 +154,7 @@ class Calendar:
     def free_at(self, starts_at: datetime, doctor_id: int | None = None) -> dict[str, int] | None:
         """The id of one free resource of each needed kind from `starts_at`, or None."""
         start = _seconds(starts_at)
+        self._ensure_seconds(start, start + 1)
         chosen: dict[str, int] = {}
         for kind in self.kinds():
             found = next(
@@ -128,17 +174,18 @@ class Calendar:
         """Hold these resources from `starts_at` (for a series still being planned); returns
         what `release` needs to undo it."""
         start = _seconds(starts_at)
+        lo, hi = start - self.length + 1, start + self.length
         undo = {}
         for resource_id in chosen.values():
-            undo[resource_id] = self.starts[resource_id]
-            # Nothing else may start on it within one reservation's length either side.
-            self.starts[resource_id] = remove(
-                self.starts[resource_id], start - self.length + 1, start + self.length
-            )
+            # Nothing else may start on it within one reservation's length either side. Only
+            # what is taken out is kept for `release`: days read meanwhile must stay.
+            undo[resource_id] = clip(self.starts[resource_id], lo, hi)
+            self.starts[resource_id] = remove(self.starts[resource_id], lo, hi)
         return undo
 
     def release(self, undo: dict[int, list[Interval]]) -> None:
-        self.starts.update(undo)
+        for resource_id, taken in undo.items():
+            self.starts[resource_id] = restore(self.starts[resource_id], taken)
 
 
 def aligned_starts(
@@ -160,6 +207,39 @@ def aligned_starts(
             moment += step
 
 
+def _join_runs(runs: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Sorted runs of days, overlapping or adjacent ones joined."""
+    joined: list[tuple[date, date]] = []
+    for first, last in sorted(runs):
+        if joined and first <= joined[-1][1] + timedelta(days=1):
+            if last > joined[-1][1]:
+                joined[-1] = (joined[-1][0], last)
+        else:
+            joined.append((first, last))
+    return joined
+
+
+def _missing_runs(
+    read: list[tuple[date, date]], first: date, last: date
+) -> list[tuple[date, date]]:
+    """The runs of days in first..last outside the (sorted, disjoint) runs already read."""
+    missing = []
+    day = first
+    for run_first, run_last in read:
+        if run_last < day:
+            continue
+        if run_first > last:
+            break
+        if run_first > day:
+            missing.append((day, run_first - timedelta(days=1)))
+        day = run_last + timedelta(days=1)
+        if day > last:
+            return missing
+    if day <= last:
+        missing.append((day, last))
+    return missing
+
+
 def load_calendar(
     treatment_type: TreatmentType,
     *,
@@ -169,13 +249,51 @@ def load_calendar(
     ignore_appointment: int | None = None,
 ) -> Calendar:
     """Read the calendars between two instants: one query, whatever the span."""
+    resources, starts = _read(
+        treatment_type,
+        spans=[(span_start, span_end)],
+        doctor=doctor,
+        ignore_appointment=ignore_appointment,
+    )
+    return Calendar(treatment_type=treatment_type, resources=resources, starts=starts)
+
+
+def open_calendar(
+    treatment_type: TreatmentType,
+    *,
+    first_day: date,
+    last_day: date,
+    doctor: Resource | None = None,
+) -> Calendar:
+    """A calendar that reads each local day when a question first touches it (see Calendar).
+    It reads first_day..last_day at once, which also gives the resources able to serve."""
+    resources, starts = _read(
+        treatment_type, spans=[local_day_bounds(first_day, last_day, clinic_zone())], doctor=doctor
+    )
+    return Calendar(
+        treatment_type=treatment_type,
+        resources=resources,
+        starts=starts,
+        doctor=doctor,
+        lazy=True,
+        read_days=[(first_day, last_day)],
+    )
+
+
+def _read(
+    treatment_type: TreatmentType,
+    *,
+    spans: list[tuple[datetime, datetime]],
+    doctor: Resource | None = None,
+    ignore_appointment: int | None = None,
+) -> tuple[dict[str, list[int]], dict[int, list[Interval]]]:
+    """Who can serve, and when a reservation may start on each, over sorted, disjoint spans."""
     zone = clinic_zone()
-    first_day = span_start.astimezone(zone).date()
-    last_day = span_end.astimezone(zone).date()
+    first_day = spans[0][0].astimezone(zone).date()
+    last_day = spans[-1][1].astimezone(zone).date()
     rows = read_calendars(
-        span_start=span_start,
-        span_end=span_end,
-        earliest_start=span_start - LONGEST_RESERVATION,
+        spans=spans,
+        longest=LONGEST_RESERVATION,
         first_day=first_day,
         last_day=last_day,
         doctor_id=doctor.pk if doctor else None,
@@ -211,13 +329,14 @@ def load_calendar(
     # Each local day's opening hours become UTC seconds through the zone, day by day, so a
     # daylight-saving change moves the UTC instants and never the local times.
     epoch_day = date(1970, 1, 1).toordinal()
-    days = []
-    day = first_day
-    while day <= last_day:
-        if day.toordinal() - epoch_day not in closed:
-            days.append(day)
-        day += timedelta(days=1)
-    lower, upper = _seconds(span_start), _seconds(span_end)
+    open_days = []  # (day, the bounds of its span in seconds)
+    for span_start, span_end in spans:
+        bounds = _seconds(span_start), _seconds(span_end)
+        day = span_start.astimezone(zone).date()
+        while day <= span_end.astimezone(zone).date():
+            if day.toordinal() - epoch_day not in closed:
+                open_days.append((day, bounds))
+            day += timedelta(days=1)
     instants: dict[tuple[date, int], int] = {}
 
     def instant(day: date, minutes: int) -> int:
@@ -238,7 +357,7 @@ def load_calendar(
         if pattern not in working_for:
             working_for[pattern] = merge(
                 (max(lower, instant(day, opens)), min(upper, instant(day, closes)))
-                for day in days
+                for day, (lower, upper) in open_days
                 for opens, closes in week.get(day.weekday(), ())
             )
         # One resource's appointments never overlap (the database sees to it); sorted by start
@@ -247,7 +366,7 @@ def load_calendar(
         if resource_id in away:
             cuts = merge([*cuts, *away[resource_id]])
         starts[resource_id] = fitting_starts(working_for[pattern], cuts, length)
-    return Calendar(treatment_type=treatment_type, resources=resources, starts=starts)
+    return resources, starts
 
 
 def free_slots(

@@ -13,8 +13,9 @@ slower than reading the rows: the aggregation costs more than the loop it saves.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -45,8 +46,18 @@ _SPELLINGS = {
 }
 
 
-def _statement(vendor: str) -> str:
+@functools.cache
+def _statement(vendor: str, spans: int) -> str:
+    """The statement for `spans` disjoint spans of time (a search may read several weeks of a
+    long horizon at once: the appointments are read for those weeks only)."""
     s = _SPELLINGS[vendor]
+    # No reservation is longer than LONGEST_RESERVATION, so starts_at is bounded on both sides
+    # and its index reads only each span, not every later appointment.
+    in_spans = " OR ".join(
+        f"(a.starts_at > %(earliest{i})s AND a.starts_at < %(end{i})s"
+        f" AND a.reserved_until > %(start{i})s)"
+        for i in range(spans)
+    )
     epoch, minutes, days = s["epoch"], s["minutes"], s["days"]
     null, text = s["null_int"], s["null_text"]
     return f"""
@@ -67,44 +78,40 @@ def _statement(vendor: str) -> str:
     SELECT {ABSENCE}, u.resource_id, {epoch.format("u.starts_at")}, {epoch.format("u.ends_at")},
            {null}, {null}, {text}
       FROM bookings_unavailability u
-     WHERE u.starts_at < %(span_end)s AND u.ends_at > %(span_start)s
+     WHERE u.starts_at < %(last_end)s AND u.ends_at > %(first_start)s
     UNION ALL
     SELECT {APPOINTMENT}, a.doctor_id, a.device_id, a.room_id,
            {epoch.format("a.starts_at")}, {epoch.format("a.reserved_until")}, {text}
       FROM bookings_appointment a
-     WHERE a.status <> 'cancelled'
-       AND a.starts_at > %(earliest_start)s AND a.starts_at < %(span_end)s
-       AND a.reserved_until > %(span_start)s
-       AND a.id <> %(ignore)s
+     WHERE a.status <> 'cancelled' AND a.id <> %(ignore)s AND ({in_spans})
     """
-
-
-_STATEMENTS = {vendor: _statement(vendor) for vendor in _SPELLINGS}
 
 
 def read_calendars(
     *,
-    span_start: datetime,
-    span_end: datetime,
-    earliest_start: datetime,
+    spans: list[tuple[datetime, datetime]],
+    longest: timedelta,
     first_day: date,
     last_day: date,
     doctor_id: int | None,
     ignore_appointment: int | None,
 ) -> list[tuple[Any, ...]]:
+    """The calendars over `spans` (sorted, disjoint [start, end) instants); closures from
+    first_day to last_day; `longest` is the longest reservation there can be."""
     ops = connection.ops
-    params = {
+    params: dict[str, Any] = {
         "doctor": doctor_id,
         "first_day": ops.adapt_datefield_value(first_day),
         "last_day": ops.adapt_datefield_value(last_day),
-        "span_start": ops.adapt_datetimefield_value(span_start),
-        "span_end": ops.adapt_datetimefield_value(span_end),
-        # No reservation is longer than LONGEST_RESERVATION, so starts_at is bounded on both
-        # sides and its index reads only the span, not every later appointment.
-        "earliest_start": ops.adapt_datetimefield_value(earliest_start),
+        "first_start": ops.adapt_datetimefield_value(spans[0][0]),
+        "last_end": ops.adapt_datetimefield_value(spans[-1][1]),
         "ignore": ignore_appointment or 0,
     }
+    for i, (start, end) in enumerate(spans):
+        params[f"start{i}"] = ops.adapt_datetimefield_value(start)
+        params[f"end{i}"] = ops.adapt_datetimefield_value(end)
+        params[f"earliest{i}"] = ops.adapt_datetimefield_value(start - longest)
     with connection.cursor() as cursor:
-        cursor.execute(_STATEMENTS[connection.vendor], params)
+        cursor.execute(_statement(connection.vendor, len(spans)), params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows

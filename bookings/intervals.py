@@ -77,8 +77,12 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
 
 
 def contains(intervals: list[Interval], start: int, end: int) -> bool:
-    """Whether [start, end) lies inside one of the intervals."""
-    return any(s <= start and end <= e for s, e in intervals)
+    """Whether [start, end) lies inside one of the sorted, disjoint intervals (by bisection)."""
+    i = bisect_right(intervals, (start, end))
+    # The candidate is the last interval starting at or before `start`.
+    if i < len(intervals) and intervals[i][0] == start:
+        i += 1
+    return i > 0 and intervals[i - 1][0] <= start and end <= intervals[i - 1][1]
 
 
 def clip(intervals: list[Interval], lo: int, hi: int) -> list[Interval]:
@@ -114,3 +118,14 @@ def remove(intervals: list[Interval], lo: int, hi: int) -> list[Interval]:
             middle.append((hi, end))
         j += 1
     return [*intervals[:i], *middle, *intervals[j:]]
+
+
+def restore(intervals: list[Interval], taken: list[Interval]) -> list[Interval]:
+    """Put back what `remove` took out (`taken`, from `clip` over the same bounds), joining it
+    to its neighbours: only the few intervals around it are touched."""
+    if not taken:
+        return intervals
+    i = bisect_right(intervals, taken[0])
+    lo = max(i - 1, 0)
+    j = bisect_right(intervals, taken[-1])
+    return [*intervals[:lo], *merge([*intervals[lo : j + 1], *taken]), *intervals[j + 1 :]]

@@ -11,6 +11,7 @@ proposals that relaxing one wish would give (another doctor, any time of day, a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -21,13 +22,15 @@ from bookings.availability import (
     Calendar,
     aligned_starts,
     clinic_zone,
-    load_calendar,
     local_day_bounds,
+    open_calendar,
 )
 from bookings.models import BookingPolicy, ResourceKind, TreatmentType
 from planner.rules import Window
 
 FIRST_SEARCH_DAYS = 60  # how far ahead "earliest" looks for the first session
+STRETCH_DAYS = 7  # the first session's search reads the calendars a week at a time
+NEAR_DAYS = 3  # a later session's search reads the week around its ideal day first
 MAX_TRIES = 4000  # resource checks before the search gives up and explains
 
 
@@ -112,6 +115,65 @@ class _Search:
             starts.append(moment)
         return starts
 
+    def ordered_candidates(
+        self,
+        number: int,
+        previous: ProposedSession | None,
+        doctor_id: int | None,
+        first: date,
+        last: date,
+    ) -> Iterator[int]:
+        """The free starts for a session in the order they are tried: the first session's
+        earliest first; a later one's nearest the ideal gap, then nearest the time of day of
+        the one before. Produced a stretch of days at a time, so that the calendar reads only
+        the days the search reaches (usually the week around the ideal day)."""
+        zone = clinic_zone()
+        if previous is None:
+            day = first
+            while day <= last:
+                stretch_last = min(last, day + timedelta(days=STRETCH_DAYS - 1))
+                for moment in self.candidates(day, stretch_last, doctor_id):
+                    if number != 1 or self.first_only in (None, moment):
+                        yield moment
+                day = stretch_last + timedelta(days=1)
+            return
+        before = previous.starts_at.astimezone(zone)
+        wanted = before.date() + timedelta(days=self.window.ideal_days)
+        minute = before.hour * 60 + before.minute
+
+        def nearness(moment: int) -> tuple[int, int, int]:
+            local = datetime.fromtimestamp(moment, zone)
+            return (
+                abs((local.date() - wanted).days),
+                abs(local.hour * 60 + local.minute - minute),
+                moment,
+            )
+
+        # Every day within NEAR_DAYS of the ideal is nearer than every day beyond it, so trying
+        # the near days first and the rest after keeps the order of one sort over the window.
+        near_first = max(first, wanted - timedelta(days=NEAR_DAYS))
+        near_last = min(last, wanted + timedelta(days=NEAR_DAYS))
+        if near_first <= near_last:
+            yield from sorted(self.candidates(near_first, near_last, doctor_id), key=nearness)
+        self.calendar.ensure((first, last))  # the rest of the window, in one query
+        rest = [
+            moment
+            for moment in self.candidates(first, last, doctor_id)
+            if not near_first <= datetime.fromtimestamp(moment, zone).date() <= near_last
+        ]
+        yield from sorted(rest, key=nearness)
+
+    def read_ideal_path(self, number: int, day: date) -> None:
+        """Read, in one query, the week around each later session's ideal day if every one
+        lands on its ideal: where the calendars allow, the search needs no other days."""
+        ideal, near = self.window.ideal_days, timedelta(days=NEAR_DAYS)
+        self.calendar.ensure(
+            *(
+                (day + timedelta(days=k * ideal) - near, day + timedelta(days=k * ideal) + near)
+                for k in range(1, self.sessions - number + 1)
+            )
+        )
+
     def place(
         self,
         number: int,
@@ -123,24 +185,7 @@ class _Search:
         zone = clinic_zone()
         if number > self.deepest:
             self.deepest, self.deepest_window = number, (first, last)
-        starts = self.candidates(first, last, doctor_id)
-        if number == 1 and self.first_only is not None:
-            starts = [moment for moment in starts if moment == self.first_only]
-        if previous is not None:
-            before = previous.starts_at.astimezone(zone)
-            wanted = before.date() + timedelta(days=self.window.ideal_days)
-            minute = before.hour * 60 + before.minute
-
-            def nearness(moment: int) -> tuple[int, int, int]:
-                local = datetime.fromtimestamp(moment, zone)
-                return (
-                    abs((local.date() - wanted).days),
-                    abs(local.hour * 60 + local.minute - minute),
-                    moment,
-                )
-
-            starts.sort(key=nearness)
-        for moment in starts:
+        for moment in self.ordered_candidates(number, previous, doctor_id, first, last):
             self.tries += 1
             if self.tries > MAX_TRIES:
                 return None
@@ -169,6 +214,7 @@ class _Search:
                 )
                 if number == self.sessions:
                     return [session]
+                self.read_ideal_path(number, local_day)
                 undo = self.calendar.reserve(chosen, starts_at)
                 keep = (
                     session.doctor_id
@@ -209,9 +255,11 @@ def propose_series(
     earliest = now + timedelta(minutes=policy.minimum_notice_minutes)
     first_day = (first_start or earliest).astimezone(zone).date()
     first_last = first_day if first_start else first_day + timedelta(days=FIRST_SEARCH_DAYS)
-    last_day = first_last + timedelta(days=(sessions - 1) * window.max_days)
-    span_start, span_end = local_day_bounds(first_day, last_day, zone)
-    calendar = load_calendar(treatment_type, span_start=span_start, span_end=span_end)
+    calendar = open_calendar(
+        treatment_type,
+        first_day=first_day,
+        last_day=min(first_last, first_day + timedelta(days=STRETCH_DAYS - 1)),
+    )
     search = _Search(
         calendar=calendar,
         sessions=sessions,

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import free_slots
+from bookings.availability import free_slots, load_calendar, local_day_bounds, open_calendar
 from bookings.models import Appointment, Resource, Unavailability, WorkingHours
 from clinic.models import User
 from tests.bookings.clinics import make_clinic, resource, utc
@@ -144,4 +144,46 @@ def test_slots_are_exactly_the_free_times(doctor_hours, device_hours, room_hours
         )
         assert set(slots) == oracle(treatment_type)
         assert len(slots) == len(set(slots))
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    booked=st.lists(st.tuples(st.integers(0, 27), st.integers(9 * 4, 16 * 4)), max_size=20),
+    reads=st.lists(st.tuples(st.integers(0, 27), st.integers(0, 10)), max_size=6),
+)
+def test_a_calendar_read_a_few_days_at_a_time_answers_as_one_read_at_once(booked, reads):
+    with transaction.atomic():
+        clinic = make_clinic(doctors=2)
+        patient = User.objects.create_user("p@example.com")
+        for n, (day, quarter) in enumerate(booked):
+            starts_at = aware(MONDAY + timedelta(days=day), quarter * 15)
+            try:
+                with transaction.atomic():
+                    Appointment.objects.create(
+                        patient=patient,
+                        treatment_type=clinic.session,
+                        doctor=clinic.doctors[n % 2],
+                        device=clinic.devices[0],
+                        room=clinic.rooms[0],
+                        starts_at=starts_at,
+                        ends_at=starts_at + clinic.session.duration,
+                        reserved_until=starts_at + clinic.session.reserved,
+                        created_by=patient,
+                    )
+            except IntegrityError:
+                pass
+        last = MONDAY + timedelta(days=27)
+        span = local_day_bounds(MONDAY, last, ZONE)
+        whole = load_calendar(clinic.session, span_start=span[0], span_end=span[1])
+        lazy = open_calendar(clinic.session, first_day=MONDAY, last_day=MONDAY)
+        for first, length in reads:  # some days first, in any order; then everything
+            day = MONDAY + timedelta(days=first)
+            lazy.ensure((day, min(last, day + timedelta(days=length))))
+        lazy.ensure((MONDAY, last))
+        assert lazy.feasible_starts() == whole.feasible_starts()
+        assert lazy.starts == whole.starts
         transaction.set_rollback(True)

@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.intervals import clip, contains, fitting_starts, intersect, merge, remove
+from bookings.intervals import clip, contains, fitting_starts, intersect, merge, remove, restore
 
 raw = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8)
 
@@ -72,3 +72,23 @@ def test_remove_takes_out_exactly_the_span(intervals, lo, hi):
     merged = merge(intervals)
     assert points(remove(merged, lo, hi)) == points(merged) - set(range(lo, hi))
     assert is_normal(remove(merged, lo, hi))
+
+
+@given(raw, st.integers(0, 60), st.integers(0, 61))
+def test_contains_is_whether_the_span_lies_inside_one_interval(intervals, start, length):
+    merged = merge(intervals)
+    end = min(start + max(length, 1), 61)
+    expected = any(s <= start and end <= e for s, e in merged)
+    assert contains(merged, start, end) == expected
+
+
+@given(raw, st.integers(0, 60), st.integers(0, 60), st.integers(0, 60), st.integers(0, 60))
+def test_restore_undoes_remove_even_when_removals_overlap(intervals, lo1, hi1, lo2, hi2):
+    original = merge(intervals)
+    first_taken = clip(original, lo1, hi1)
+    after_first = remove(original, lo1, hi1)
+    second_taken = clip(after_first, lo2, hi2)
+    after_second = remove(after_first, lo2, hi2)
+    # Undone last first, as the series search backs up.
+    assert restore(after_second, second_taken) == after_first
+    assert restore(restore(after_second, second_taken), first_taken) == original

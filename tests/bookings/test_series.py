@@ -146,13 +146,58 @@ def test_a_series_across_the_clocks_change_keeps_its_local_time(db):
     assert len({t.utcoffset() for t in times}) == 2  # GMT, then BST
 
 
-def test_the_proposal_reads_the_calendars_once(db, django_assert_num_queries):
+def test_a_proposal_with_room_on_every_ideal_day_reads_the_calendars_twice(
+    db, django_assert_num_queries
+):
+    # The first week, then the week around each later session's ideal day, in one query:
+    # however long the horizon and however many appointments it holds.
     clinic = make_clinic()
     policy = BookingPolicy.current()
-    with django_assert_num_queries(1):
-        propose_series(
+    patient = User.objects.create_user("busy@example.com")
+    Appointment.objects.bulk_create(
+        Appointment(
+            patient=patient,
+            treatment_type=clinic.consultation,
+            doctor=clinic.doctors[0],
+            room=clinic.rooms[0],
+            starts_at=local(MONDAY + timedelta(days=day), 16),
+            ends_at=local(MONDAY + timedelta(days=day), 16, 30),
+            reserved_until=local(MONDAY + timedelta(days=day), 16, 30),
+            created_by=patient,
+        )
+        for day in range(400)
+    )
+    with django_assert_num_queries(2):
+        proposal = propose_series(
             treatment_type=clinic.session, sessions=10, window=STANDARD, now=NOW, policy=policy
         )
+    assert isinstance(proposal, SeriesProposal)
+    assert [s.gap_days for s in proposal.sessions[1:]] == [28] * 9
+
+
+def test_a_full_ideal_week_reads_the_rest_of_that_window_and_still_finds_the_nearest_day(
+    db, django_assert_max_num_queries
+):
+    clinic = make_clinic()
+    first = local(MONDAY, 10)
+    ideal = MONDAY + timedelta(days=28)
+    for day in range(-3, 4):  # the doctor is away the whole week around the ideal day
+        Unavailability.objects.create(
+            resource=clinic.doctors[0],
+            starts_at=local(ideal + timedelta(days=day), 0),
+            ends_at=local(ideal + timedelta(days=day + 1), 0),
+            reason="leave",
+        )
+    # The policy, the first day, the ideal path, the rest of session 2's window, and the path
+    # from where session 2 landed.
+    with django_assert_max_num_queries(5):
+        proposal = propose_series(
+            treatment_type=clinic.session, sessions=3, window=STANDARD, first_start=first, now=NOW
+        )
+    assert isinstance(proposal, SeriesProposal)
+    # The nearest free working day to the ideal: the Friday before it (Mon + 28 - 3 = Fri).
+    assert proposal.sessions[1].gap_days == 24
+    assert proposal.sessions[2].gap_days == 28
 
 
 busy = st.lists(
