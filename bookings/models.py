@@ -247,6 +247,10 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         """Appointments that hold their resources: all but cancelled ones."""
         return self.exclude(status=AppointmentStatus.CANCELLED)
 
+    def took_place(self) -> AppointmentQuerySet:
+        """Sessions the patient came to: checked in or completed."""
+        return self.filter(status__in=[AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED])
+
 
 class Appointment(models.Model):
     """A visit. It reserves its doctor, device and room from starts_at to reserved_until (the end
@@ -286,6 +290,8 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -305,11 +311,12 @@ class Appointment(models.Model):
                 | Q(plan__isnull=False, session_number__gte=1),
                 name="course_session_has_its_number",
             ),
-            # One booked appointment per session of a course.
+            # One appointment per session of a course, but for those that did not take place:
+            # a session missed (no-show) or cancelled is booked again under its number.
             models.UniqueConstraint(
                 fields=["plan", "session_number"],
-                condition=~Q(status="cancelled"),
-                name="one_active_appointment_per_course_session",
+                condition=~Q(status__in=["cancelled", "no_show"]),
+                name="one_live_appointment_per_course_session",
             ),
         ]
 

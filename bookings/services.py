@@ -422,24 +422,3 @@ def session_move(
             raise SlotUnavailable("Someone booked that time a moment ago.") from None
         raise
     return moving
-
-
-@dataclass(frozen=True)
-class CourseProblem:
-    """A booked session whose gap no longer fits the plan (after a doctor changed it)."""
-
-    appointment: Appointment
-    gap_days: int
-
-
-def course_problems(plan: TreatmentPlan) -> list[CourseProblem]:
-    """Each booked session whose gap from the session before lies outside the plan's window."""
-    booked = list(
-        Appointment.objects.active().filter(plan=plan).order_by("session_number", "starts_at")
-    )
-    problems = []
-    for before, after in itertools.pairwise(booked):
-        gap = (_local_day(after.starts_at) - _local_day(before.starts_at)).days
-        if not plan.window.contains(gap):
-            problems.append(CourseProblem(after, gap))
-    return problems

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import views
+from bookings import course_views, views
 
 urlpatterns = [
     path("book/consultation/", views.consultation_book, name="consultation-book"),
@@ -20,4 +20,10 @@ urlpatterns = [
     path("courses/<int:plan_id>/", views.course_detail, name="course-detail"),
     path("courses/<int:plan_id>/ics", views.course_ics, name="course-ics"),
     path("courses/<int:plan_id>/book/", views.course_book, name="course-book"),
+    path("courses/<int:plan_id>/replan", course_views.course_replan, name="course-replan"),
+    path(
+        "appointments/<int:appointment_id>/<slug:action>",
+        course_views.appointment_visit,
+        name="appointment-visit",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.availability import clinic_zone, free_slots, local_day_bounds
+from bookings.course import CHECK_IN_EARLY, CourseUnfixable, course_fix_propose
 from bookings.forms import SEARCH_DAYS, BookSlotForm, CancelForm, CourseSearchForm, SlotSearchForm
 from bookings.ics import calendar_file
 from bookings.models import Appointment, BookingPolicy, Resource, TreatmentType
@@ -24,7 +25,6 @@ from bookings.services import (
     appointment_book,
     appointment_cancel,
     course_cancel_rest,
-    course_problems,
     move_effects,
     move_window,
     series_book,
@@ -125,11 +125,23 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
         action="viewed appointment",
         detail=f"appointment {appointment.pk}",
     )
-    can_cancel = appointment.status == "booked" and appointment.starts_at > timezone.now()
+    now = timezone.now()
+    can_cancel = appointment.status == "booked" and appointment.starts_at > now
+    started = appointment.starts_at <= now
     return render(
         request,
         "bookings/appointment_detail.html",
-        {"appointment": appointment, "can_cancel": can_cancel, "cancel_form": CancelForm()},
+        {
+            "appointment": appointment,
+            "can_cancel": can_cancel,
+            "cancel_form": CancelForm(),
+            "staff": has_role(request.user, *STAFF),
+            "can_check_in": appointment.status == "booked"
+            and now >= appointment.starts_at - CHECK_IN_EARLY
+            and timezone.localdate(now) <= timezone.localdate(appointment.starts_at),
+            "can_complete": started and appointment.status in ("booked", "checked_in"),
+            "can_no_show": started and appointment.status == "booked",
+        },
     )
 
 
@@ -236,12 +248,19 @@ def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         .order_by("session_number", "starts_at")
     )
     coming = any(a.status == "booked" and a.starts_at > timezone.now() for a in sessions)
+    fix, unfixable = None, ""
+    if plan.is_open and sessions:
+        try:
+            fix = course_fix_propose(plan)
+        except CourseUnfixable as error:
+            unfixable = str(error)
     context = {
         "plan": plan,
         "appointments": sessions,
         "coming": coming,
         "cancel_form": CancelForm(),
-        "problems": course_problems(plan),
+        "fix": fix,
+        "unfixable": unfixable,
     }
     return render(request, "bookings/course_detail.html", context)
 
@@ -325,7 +344,12 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
         ),
         done="The appointment is cancelled.",
         action="cancelled appointment",
-        then=lambda: redirect("appointment-detail", appointment_id=appointment.pk),
+        # A course session: the course page, which shows the re-plan of the rest.
+        then=lambda: (
+            redirect("course-detail", plan_id=appointment.plan_id)
+            if appointment.plan_id
+            else redirect("appointment-detail", appointment_id=appointment.pk)
+        ),
         page=lambda: appointment_detail(request, appointment_id),
     )
 

@@ -1,5 +1,6 @@
 import itertools
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from tests.bookings.clinics import local, make_clinic, utc
 from tests.conftest import client_for
 from tests.planner.intakes import intake
 
+LONDON = ZoneInfo("Europe/London")
 FIRST = local(date(2027, 3, 1), 10)
 
 
@@ -76,12 +78,23 @@ def test_bad_times_and_other_people_are_refused(booked, bob, client, alice):
     assert client.get(url).status_code == 302
 
 
-def test_a_doctor_narrowing_the_window_flags_the_sessions_that_no_longer_fit(booked, alice, doctor):
+def test_a_doctor_narrowing_the_window_proposes_moving_the_sessions_that_no_longer_fit(
+    booked, alice, doctor
+):
     # The course was booked 21 days apart; the doctor now wants 28 to 42 days.
     plan = booked[0].plan
     plan_adjust(plan=plan, doctor=doctor, reason="Slower healing", window=Window(28, 35, 42))
     page = client_for(alice).get(reverse("course-detail", args=[plan.pk]))
-    problems = page.context["problems"]
-    assert [p.appointment.session_number for p in problems] == [2, 3, 4]
-    assert "Session 2 is 21 days after the one before" in page.content.decode()
-    assert reverse("appointment-move", args=[booked[1].pk]) in page.content.decode()
+    fix = page.context["fix"]
+    assert [(s.action, s.session) for s in fix.changes] == [("move", 2), ("move", 3), ("move", 4)]
+    assert "Session 2 would be 21 days after the one before" in page.content.decode()
+    moved = client_for(alice).post(
+        reverse("course-replan", args=[plan.pk]), {"fingerprint": fix.fingerprint}
+    )
+    assert moved.status_code == 302
+    days = [
+        a.starts_at.astimezone(LONDON)
+        for a in Appointment.objects.filter(plan=plan).order_by("session_number")
+    ]
+    assert [(b.date() - a.date()).days for a, b in itertools.pairwise(days)] == [35, 35, 35]
+    assert {day.strftime("%H:%M") for day in days} == {"10:00"}  # across the clocks changing

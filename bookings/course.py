@@ -1,0 +1,411 @@
+"""Keeping a booked course valid as it happens: visits recorded (check-in, completed, no-show)
+and the rest of the course re-planned when a session is missed, cancelled, or the doctor
+changes the plan.
+
+A re-plan is worked out from what took place: the last session the patient came to anchors
+the window of the next one (its actual date, not the date first planned). Sessions still to
+come are kept, in order and renumbered, for as long as each falls inside its window from the
+one before; from the first that does not, the rest are placed again (nearest the ideal gap,
+with the same doctor where possible), sessions are added if the course is short and cancelled
+if it now has more than the plan's count. The fix is shown before it is applied; applying it
+works it out again and refuses if it changed meanwhile (409 on the page and in the API).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from bookings.availability import clinic_zone, open_calendar
+from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
+from bookings.series import (
+    ProposedSession,
+    SeriesProposal,
+    propose_following,
+    propose_series,
+)
+from bookings.services import STAFF, SlotUnavailable, is_double_booking
+from clinic.models import User
+from clinic.roles import has_role
+from planner.models import PlanStatus, TreatmentPlan
+from planner.services import plan_complete, plan_start
+
+CHECK_IN_EARLY = timedelta(hours=1)  # a patient may be checked in this long before the time
+
+
+def _staff(by: User) -> None:
+    if not has_role(by, *STAFF):
+        raise PermissionDenied("Only the clinic's staff record visits.")
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(clinic_zone()).date()
+
+
+@transaction.atomic
+def appointment_check_in(
+    *, appointment: Appointment, by: User, now: datetime | None = None
+) -> Appointment:
+    """The patient has arrived (from an hour before the time to the end of that day)."""
+    _staff(by)
+    now = now or timezone.now()
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ValidationError(
+            f"This appointment is {appointment.get_status_display().lower()}: "
+            "only a booked one can be checked in."
+        )
+    if now < appointment.starts_at - CHECK_IN_EARLY:
+        raise ValidationError("Check-in opens an hour before the appointment.")
+    if _local_day(now) > _local_day(appointment.starts_at):
+        raise ValidationError("That day has passed: record the visit as completed or a no-show.")
+    appointment.status = AppointmentStatus.CHECKED_IN
+    appointment.checked_in_at = now
+    appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_complete(
+    *, appointment: Appointment, by: User, now: datetime | None = None
+) -> Appointment:
+    """The visit took place. The course's first session starts the course and its last one
+    completes it."""
+    _staff(by)
+    now = now or timezone.now()
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=appointment.pk)
+    )
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN):
+        raise ValidationError(
+            f"This appointment is {appointment.get_status_display().lower()} already."
+        )
+    if appointment.starts_at > now:
+        raise ValidationError("A visit can be recorded as completed once it has started.")
+    appointment.status = AppointmentStatus.COMPLETED
+    appointment.completed_at = now
+    appointment.save(update_fields=["status", "completed_at", "updated_at"])
+    plan = appointment.plan
+    if plan is not None:
+        done = Appointment.objects.filter(plan=plan, status=AppointmentStatus.COMPLETED).count()
+        if plan.status == PlanStatus.APPROVED:
+            plan_start(plan=plan, author=by, reason=f"Session {appointment.session_number} done.")
+        if done >= plan.sessions and plan.status == PlanStatus.IN_PROGRESS:
+            plan_complete(plan=plan, author=by, reason=f"All {plan.sessions} sessions done.")
+    return appointment
+
+
+@transaction.atomic
+def appointment_no_show(
+    *, appointment: Appointment, by: User, now: datetime | None = None
+) -> Appointment:
+    """The patient did not come. Its resources stay held (the time has gone); in a course, the
+    session is still owed, and the course page proposes the re-plan."""
+    _staff(by)
+    now = now or timezone.now()
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ValidationError(
+            f"This appointment is {appointment.get_status_display().lower()}: "
+            "only a booked one can be a no-show."
+        )
+    if appointment.starts_at > now:
+        raise ValidationError("A patient can be marked a no-show once the time has come.")
+    appointment.status = AppointmentStatus.NO_SHOW
+    appointment.save(update_fields=["status", "updated_at"])
+    return appointment
+
+
+@dataclass(frozen=True)
+class FixStep:
+    """One change of a re-plan. action: keep (perhaps renumbered), move, add or cancel."""
+
+    action: str
+    session: int | None  # its number after the fix (None for a cancelled one)
+    appointment_id: int | None  # None for a session to add
+    was: datetime | None
+    starts_at: datetime | None
+    doctor_id: int | None = None
+    device_id: int | None = None
+    room_id: int | None = None
+    was_number: int | None = None
+
+
+@dataclass(frozen=True)
+class CourseFix:
+    steps: tuple[FixStep, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        text = "|".join(
+            f"{s.action},{s.session},{s.appointment_id},{s.starts_at and s.starts_at.isoformat()},"
+            f"{s.doctor_id},{s.device_id},{s.room_id}"
+            for s in self.steps
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @property
+    def changes(self) -> list[FixStep]:
+        return [
+            s for s in self.steps if s.action != "keep" or s.was_number not in (None, s.session)
+        ]
+
+
+class CourseUnfixable(Exception):
+    """The rest of the course cannot be placed inside its windows; the message says which."""
+
+
+class FixChanged(SlotUnavailable):
+    """The re-plan shown is no longer the one that would be applied (the calendars changed)."""
+
+
+def _work_out(
+    plan: TreatmentPlan, *, now: datetime, policy: BookingPolicy
+) -> tuple[CourseFix | None, list[Appointment]]:
+    """Inside a transaction: the fix, and the course's appointments still to come, locked. The
+    sessions to place again are released (marked cancelled) so the calendars see them free:
+    the caller applies the fix or rolls back."""
+    # The plan as it is now (a doctor may have just changed it), locked: one re-plan at a time.
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    rows = list(
+        Appointment.objects.select_for_update(of=("self",))
+        .filter(plan=plan)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("treatment_type")
+        .order_by("starts_at")
+    )
+    held = [
+        a
+        for a in rows
+        if a.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
+        or (a.status == AppointmentStatus.BOOKED and a.starts_at <= now)
+    ]
+    coming = [a for a in rows if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
+    missed = [a for a in rows if a.status == AppointmentStatus.NO_SHOW]
+    if not coming and not held:
+        return None, coming  # nothing booked yet: the course is booked from its book page
+    window = plan.window
+    needed = max(plan.sessions - len(held), 0)
+    reasons = []
+    if missed:
+        numbers = ", ".join(str(a.session_number) for a in missed)
+        reasons.append(f"Session {numbers} was missed and is still owed.")
+    anchor = held[-1] if held else None
+    kept: list[Appointment] = []
+    for appointment in coming:
+        if len(kept) == needed:
+            break
+        if anchor is not None:
+            gap = (_local_day(appointment.starts_at) - _local_day(anchor.starts_at)).days
+            if not window.contains(gap):
+                reasons.append(
+                    f"Session {len(held) + len(kept) + 1} would be {gap} days after the one "
+                    f"before, outside the window of {window.min_days} to {window.max_days} days."
+                )
+                break
+        kept.append(appointment)
+        anchor = appointment
+    to_place = needed - len(kept)
+    replaced = coming[len(kept) :]
+    reuse, surplus = replaced[:to_place], replaced[to_place:]
+    if len(held) + len(coming) < plan.sessions and not missed:
+        reasons.append(
+            f"The course has {plan.sessions} sessions; {len(coming) + len(held)} are booked."
+        )
+    if surplus and len(held) + len(coming) > plan.sessions:
+        reasons.append(f"The course now has {plan.sessions} sessions.")
+    steps: list[FixStep] = [
+        FixStep(
+            "keep",
+            len(held) + n,
+            a.pk,
+            a.starts_at,
+            a.starts_at,
+            a.doctor_id,
+            a.device_id,
+            a.room_id,
+            was_number=a.session_number,
+        )
+        for n, a in enumerate(kept, start=1)
+    ]
+    if to_place:
+        Appointment.objects.filter(pk__in=[a.pk for a in replaced]).update(
+            status=AppointmentStatus.CANCELLED
+        )
+        placed = _place(
+            plan,
+            anchor=anchor,
+            number=len(held) + len(kept),
+            count=to_place,
+            now=now,
+            policy=policy,
+        )
+        for n, session in enumerate(placed):
+            existing = reuse[n] if n < len(reuse) else None
+            steps.append(
+                FixStep(
+                    "move" if existing else "add",
+                    session.number,
+                    existing.pk if existing else None,
+                    existing.starts_at if existing else None,
+                    session.starts_at,
+                    session.doctor_id,
+                    session.device_id,
+                    session.room_id,
+                    was_number=existing.session_number if existing else None,
+                )
+            )
+    steps += [
+        FixStep("cancel", None, a.pk, a.starts_at, None, was_number=a.session_number)
+        for a in surplus
+    ]
+    fix = CourseFix(tuple(steps), tuple(reasons))
+    if not fix.changes:
+        return None, coming
+    return fix, coming
+
+
+def _place(
+    plan: TreatmentPlan,
+    *,
+    anchor: Appointment | None,
+    number: int,
+    count: int,
+    now: datetime,
+    policy: BookingPolicy,
+) -> list[ProposedSession]:
+    treatment_type = TreatmentType.objects.session_for(
+        concern=plan.concern, area=plan.intake.get("area", "")
+    )
+    if treatment_type is None:
+        raise CourseUnfixable("The clinic has no treatment set up for this concern any more.")
+    if anchor is None:
+        proposal = propose_series(
+            treatment_type=treatment_type,
+            sessions=count,
+            window=plan.window,
+            now=now,
+            policy=policy,
+            alternatives=False,
+        )
+        if not isinstance(proposal, SeriesProposal):
+            raise CourseUnfixable(proposal.reason)
+        return list(proposal.sessions)
+    after = ProposedSession(
+        number=number,
+        starts_at=anchor.starts_at,
+        doctor_id=anchor.doctor_id,
+        device_id=anchor.device_id,
+        room_id=anchor.room_id,
+        gap_days=None,
+        window_opens=None,
+        window_closes=None,
+    )
+    day = _local_day(anchor.starts_at)
+    for doctor_id in (anchor.doctor_id, None):  # the same doctor if possible
+        calendar = open_calendar(
+            treatment_type,
+            first_day=day + timedelta(days=plan.window.min_days),
+            last_day=day + timedelta(days=plan.window.max_days),
+        )
+        following = propose_following(
+            calendar=calendar,
+            after=after,
+            count=count,
+            window=plan.window,
+            doctor_id=doctor_id,
+            now=now,
+            policy=policy,
+        )
+        if following is not None:
+            return following
+    opens = day + timedelta(days=plan.window.min_days)
+    closes = day + timedelta(days=plan.window.max_days)
+    raise CourseUnfixable(
+        f"Session {number + 1} cannot be placed between {opens:%a %d %b} and {closes:%a %d %b} "
+        "with the rest of the course after it: please call the clinic."
+    )
+
+
+def course_fix_propose(plan: TreatmentPlan, *, now: datetime | None = None) -> CourseFix | None:
+    """What re-planning the rest of the course would change, or None if it is valid as booked.
+    Raises CourseUnfixable if the rest cannot be placed. Changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fix, _ = _work_out(plan, now=now, policy=BookingPolicy.current())
+        transaction.set_rollback(True)
+    return fix
+
+
+def course_fix_apply(
+    *, plan: TreatmentPlan, fingerprint: str, by: User, now: datetime | None = None
+) -> CourseFix:
+    """Apply the re-plan that was shown (its fingerprint), in one transaction."""
+    if plan.patient_id != by.pk and not has_role(by, *STAFF):
+        raise PermissionDenied("Not your course.")
+    if not plan.is_open:
+        raise ValidationError("This course is closed.")
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            fix, coming = _work_out(plan, now=now, policy=BookingPolicy.current())
+            if fix is None:
+                raise ValidationError("The course is valid as it is booked: nothing to re-plan.")
+            if fix.fingerprint != fingerprint:
+                raise FixChanged(
+                    "The calendars changed since this re-plan was shown. Please look again."
+                )
+            _write(plan, fix, coming, by=by, now=now)
+    except (IntegrityError, OperationalError) as error:
+        if is_double_booking(error):
+            raise FixChanged("Someone booked one of those times a moment ago.") from None
+        raise
+    return fix
+
+
+def _write(
+    plan: TreatmentPlan, fix: CourseFix, coming: list[Appointment], *, by: User, now: datetime
+) -> None:
+    by_id = {a.pk: a for a in coming}
+    # Every session still to come is out of the way first, so renumbering never meets a
+    # number still held, then each final state is written in order.
+    Appointment.objects.filter(pk__in=list(by_id)).update(status=AppointmentStatus.CANCELLED)
+    treatment_type = next(iter(by_id.values())).treatment_type if by_id else None
+    for step in fix.steps:
+        if step.action == "cancel":
+            target = by_id[step.appointment_id or 0]
+            target.status = AppointmentStatus.CANCELLED
+            target.cancelled_at = now
+            target.cancel_reason = "Course re-planned: no longer needed."
+            target.save()
+            continue
+        if step.appointment_id is None:
+            treatment_type = treatment_type or TreatmentType.objects.session_for(
+                concern=plan.concern, area=plan.intake.get("area", "")
+            )
+            assert treatment_type is not None
+            assert step.starts_at is not None
+            target = Appointment(
+                patient=plan.patient, treatment_type=treatment_type, plan=plan, created_by=by
+            )
+        else:
+            target = by_id[step.appointment_id]
+        assert step.starts_at is not None
+        assert step.doctor_id is not None
+        target.session_number = step.session
+        target.starts_at = step.starts_at
+        target.ends_at = step.starts_at + target.treatment_type.duration
+        target.reserved_until = step.starts_at + target.treatment_type.reserved
+        target.doctor_id = step.doctor_id
+        target.device_id = step.device_id
+        target.room_id = step.room_id
+        target.status = AppointmentStatus.BOOKED
+        target.save()
