@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from clinic.audit import audit_record
-from clinic.models import AuditEntry, Consent, ConsentText, User
+from clinic.models import ApiToken, AuditEntry, Consent, ConsentText, User
 from clinic.roles import Role, has_role
 
 
@@ -90,3 +90,17 @@ class ConsentAdmin(ReadOnlyAdmin):
         if consent is not None:
             audit_record(request=request, patient=consent.patient, action="opened consent in admin")
         return super().change_view(request, object_id, *args, **kwargs)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made with `manage.py api_token` (the key is shown once); here they are
+    listed and revoked."""
+
+    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

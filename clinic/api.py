@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from bookings.api import router as bookings_router
+from bookings.api_courses import router as courses_router
 from planner.api import router as plans_router
 
 api = NinjaAPI(
@@ -15,3 +16,4 @@ api = NinjaAPI(
 )
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/", bookings_router, tags=["calendars"])
+api.add_router("/", courses_router, tags=["courses"])

@@ -192,3 +192,20 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} agreed to {self.text} on {self.given_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration to call the API as one user (a receptionist's
+    phone system, say). Only a hash is kept: the token is shown once, when it is made
+    (`manage.py api_token`), and a manager revokes it in the admin."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'front-desk phone'.")
+    prefix = models.CharField(max_length=8, help_text="The token's first characters, to tell it.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.user})"
