@@ -29,8 +29,8 @@ from bookings.models import BookingPolicy, ResourceKind, TreatmentType
 from planner.rules import Window
 
 FIRST_SEARCH_DAYS = 60  # how far ahead "earliest" looks for the first session
-STRETCH_DAYS = 7  # the first session's search reads the calendars a week at a time
-NEAR_DAYS = 3  # a later session's search reads the week around its ideal day first
+STRETCH_DAYS = 3  # the first session's search reads the calendars a few days at a time
+NEAR_DAYS = 1  # a later session's search reads the days around its ideal day first
 MAX_TRIES = 4000  # resource checks before the search gives up and explains
 
 
@@ -126,7 +126,7 @@ class _Search:
         """The free starts for a session in the order they are tried: the first session's
         earliest first; a later one's nearest the ideal gap, then nearest the time of day of
         the one before. Produced a stretch of days at a time, so that the calendar reads only
-        the days the search reaches (usually the week around the ideal day)."""
+        the days the search reaches (usually the three days around the ideal day)."""
         zone = clinic_zone()
         if previous is None:
             day = first
@@ -164,7 +164,7 @@ class _Search:
         yield from sorted(rest, key=nearness)
 
     def read_ideal_path(self, number: int, day: date) -> None:
-        """Read, in one query, the week around each later session's ideal day if every one
+        """Read, in one query, the days around each later session's ideal day if every one
         lands on its ideal: where the calendars allow, the search needs no other days."""
         ideal, near = self.window.ideal_days, timedelta(days=NEAR_DAYS)
         self.calendar.ensure(

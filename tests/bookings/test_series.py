@@ -149,7 +149,7 @@ def test_a_series_across_the_clocks_change_keeps_its_local_time(db):
 def test_a_proposal_with_room_on_every_ideal_day_reads_the_calendars_twice(
     db, django_assert_num_queries
 ):
-    # The first week, then the week around each later session's ideal day, in one query:
+    # The first few days, then the days around each later session's ideal day in one query:
     # however long the horizon and however many appointments it holds.
     clinic = make_clinic()
     policy = BookingPolicy.current()
