@@ -128,10 +128,6 @@ def _refused(error: ValidationError | PermissionDenied) -> HttpError:
     return HttpError(422, " ".join(error.messages))
 
 
-def _fingerprint(proposal: SeriesProposal) -> str:
-    return ",".join(f"{int(s.starts_at.timestamp())}:{s.doctor_id}" for s in proposal.sessions)
-
-
 def _sessions(proposal: SeriesProposal) -> list[dict[str, Any]]:
     zone = clinic_zone()
     return [
@@ -221,7 +217,7 @@ def _propose(request: HttpRequest, plan: TreatmentPlan, wishes: Wishes) -> Serie
 def course_proposal(request: HttpRequest, plan_id: int, wishes: Wishes) -> dict[str, Any]:
     plan = _course(request, plan_id)
     proposal = _propose(request, plan, wishes)
-    return {"plan": plan.pk, "fingerprint": _fingerprint(proposal), "sessions": _sessions(proposal)}
+    return {"plan": plan.pk, "fingerprint": proposal.fingerprint, "sessions": _sessions(proposal)}
 
 
 @router.post(
@@ -232,7 +228,7 @@ def course_proposal(request: HttpRequest, plan_id: int, wishes: Wishes) -> dict[
 def course_booking(request: HttpRequest, plan_id: int, body: BookIn) -> Status[Any]:
     plan = _course(request, plan_id)
     proposal = _propose(request, plan, body)
-    if _fingerprint(proposal) != body.fingerprint:
+    if proposal.fingerprint != body.fingerprint:
         raise HttpError(409, "The proposal changed since it was shown. Please propose again.")
     try:
         booked = series_book(plan=plan, proposal=proposal, booked_by=_user(request))

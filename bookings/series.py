@@ -72,6 +72,11 @@ class ProposedSession:
 class SeriesProposal:
     sessions: tuple[ProposedSession, ...]
 
+    @property
+    def fingerprint(self) -> str:
+        """Names this proposal, so that a confirmation books only the course that was shown."""
+        return ",".join(f"{int(s.starts_at.timestamp())}:{s.doctor_id}" for s in self.sessions)
+
 
 @dataclass(frozen=True)
 class SeriesFailure:

@@ -185,10 +185,6 @@ def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | Se
     )
 
 
-def _fingerprint(proposal: SeriesProposal) -> str:
-    return ",".join(f"{int(s.starts_at.timestamp())}:{s.doctor_id}" for s in proposal.sessions)
-
-
 @login_required
 def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Choose the first session and the wishes, see the whole course proposed, confirm it."""
@@ -210,7 +206,7 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
         elif isinstance(result, SeriesFailure):
             context["failure"] = result
             status = 409
-        elif request.method == "POST" and form.cleaned_data["shown"] == _fingerprint(result):
+        elif request.method == "POST" and form.cleaned_data["shown"] == result.fingerprint:
             try:
                 series_book(plan=plan, proposal=result, booked_by=request.user)
             except SlotUnavailable as error:
@@ -232,7 +228,7 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
                 )
             )
             context["rows"] = [(session, names[session.doctor_id]) for session in result.sessions]
-            context["fingerprint"] = _fingerprint(result)
+            context["fingerprint"] = result.fingerprint
     elif form.is_bound:
         status = 400
     return render(request, "bookings/course_book.html", context, status=status)
