@@ -288,7 +288,8 @@ def course_replan(request: HttpRequest, plan_id: int, body: ReplanIn) -> list[di
         raise HttpError(409, str(error)) from None
     except (ValidationError, PermissionDenied) as error:
         raise _refused(error) from None
-    return course_sessions(request, plan_id)
+    audit_record(request=request, patient=plan.patient, action="re-planned course via API")
+    return _appointments(list(Appointment.objects.filter(plan=plan).order_by("starts_at")))
 
 
 @router.post("/appointments/{appointment_id}/move", response=list[AppointmentOut])

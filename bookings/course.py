@@ -47,6 +47,13 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(clinic_zone()).date()
 
 
+def check_in_opens(appointment: Appointment, now: datetime) -> bool:
+    """Whether the time allows checking in: from an hour before the start to that day's end."""
+    return appointment.starts_at - CHECK_IN_EARLY <= now and _local_day(now) <= _local_day(
+        appointment.starts_at
+    )
+
+
 @transaction.atomic
 def appointment_check_in(
     *, appointment: Appointment, by: User, now: datetime | None = None
@@ -60,9 +67,9 @@ def appointment_check_in(
             f"This appointment is {appointment.get_status_display().lower()}: "
             "only a booked one can be checked in."
         )
-    if now < appointment.starts_at - CHECK_IN_EARLY:
-        raise ValidationError("Check-in opens an hour before the appointment.")
-    if _local_day(now) > _local_day(appointment.starts_at):
+    if not check_in_opens(appointment, now):
+        if now < appointment.starts_at:
+            raise ValidationError("Check-in opens an hour before the appointment.")
         raise ValidationError("That day has passed: record the visit as completed or a no-show.")
     appointment.status = AppointmentStatus.CHECKED_IN
     appointment.checked_in_at = now

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.availability import clinic_zone, free_slots, local_day_bounds
-from bookings.course import CHECK_IN_EARLY, CourseUnfixable, course_fix_propose
+from bookings.course import CourseUnfixable, check_in_opens, course_fix_propose
 from bookings.forms import SEARCH_DAYS, BookSlotForm, CancelForm, CourseSearchForm, SlotSearchForm
 from bookings.ics import calendar_file
 from bookings.models import Appointment, BookingPolicy, Resource, TreatmentType
@@ -136,9 +136,7 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
             "can_cancel": can_cancel,
             "cancel_form": CancelForm(),
             "staff": has_role(request.user, *STAFF),
-            "can_check_in": appointment.status == "booked"
-            and now >= appointment.starts_at - CHECK_IN_EARLY
-            and timezone.localdate(now) <= timezone.localdate(appointment.starts_at),
+            "can_check_in": appointment.status == "booked" and check_in_opens(appointment, now),
             "can_complete": started and appointment.status in ("booked", "checked_in"),
             "can_no_show": started and appointment.status == "booked",
         },

@@ -213,3 +213,21 @@ def test_the_course_api_is_in_the_openapi_schema(client):
         "/api/appointments/{appointment_id}/cancel",
     ):
         assert path in paths
+
+
+def test_every_course_call_refuses_visitors_and_other_patients(plan, alice, bob):
+    _, booked = propose_and_book(client_for(alice), plan, first_start=FIRST.isoformat())
+    session = booked.json()[1]["id"]
+    calls = [
+        ("get", f"/api/courses/{plan.pk}/sessions", None),
+        ("get", f"/api/courses/{plan.pk}/replan", None),
+        ("post", f"/api/courses/{plan.pk}/replan", {"fingerprint": "x"}),
+        ("post", f"/api/courses/{plan.pk}/booking", {"fingerprint": "x"}),
+        ("post", f"/api/appointments/{session}/move", {"starts_at": FIRST.isoformat()}),
+        ("post", f"/api/appointments/{session}/cancel", {"reason": "x"}),
+    ]
+    for method, url, body in calls:
+        for client, status in ((Client(), 401), (client_for(bob), 404)):
+            response = client.get(url) if method == "get" else post(client, url, body)
+            assert response.status_code == status, (url, response.content)
+    assert Appointment.objects.filter(plan=plan, status="booked").count() == 4

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from bookings.course import (
@@ -199,6 +200,9 @@ def test_another_patient_cannot_re_plan_a_course(booked, doctor, bob):
             course_fix_apply(plan=plan, fingerprint=fix.fingerprint, by=bob)
         url = reverse("course-replan", args=[plan.pk])
         assert client_for(bob).post(url, {"fingerprint": fix.fingerprint}).status_code == 404
+        anonymous = Client().post(url, {"fingerprint": fix.fingerprint})
+        assert anonymous.status_code == 302
+        assert anonymous["Location"].startswith(reverse("login"))
         assert client_for(User.objects.get(pk=plan.patient_id)).post(url, {}).status_code == 400
         stale = client_for(plan.patient).post(url, {"fingerprint": "0" * 32})
         assert stale.status_code == 409
