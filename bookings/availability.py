@@ -51,6 +51,11 @@ def clinic_zone() -> ZoneInfo:
     return zone
 
 
+def local_day(moment: datetime) -> date:
+    """The clinic's calendar day of a moment: what windows and gaps count in."""
+    return moment.astimezone(clinic_zone()).date()
+
+
 def local_day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """UTC instants of local midnight at the start of `first` and the end of `last`."""
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)

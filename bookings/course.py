@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from bookings.availability import clinic_zone, open_calendar
+from bookings.availability import local_day, open_calendar
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
 from bookings.series import (
     ProposedSession,
@@ -30,6 +30,7 @@ from bookings.series import (
     propose_series,
 )
 from bookings.services import STAFF, SlotUnavailable, is_double_booking
+from bookings.waitlist import waitlist_close_for, waitlist_offer_time
 from clinic.models import User
 from clinic.roles import has_role
 from planner.models import PlanStatus, TreatmentPlan
@@ -43,13 +44,9 @@ def _staff(by: User) -> None:
         raise PermissionDenied("Only the clinic's staff record visits.")
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(clinic_zone()).date()
-
-
 def check_in_opens(appointment: Appointment, now: datetime) -> bool:
     """Whether the time allows checking in: from an hour before the start to that day's end."""
-    return appointment.starts_at - CHECK_IN_EARLY <= now and _local_day(now) <= _local_day(
+    return appointment.starts_at - CHECK_IN_EARLY <= now and local_day(now) <= local_day(
         appointment.starts_at
     )
 
@@ -211,7 +208,7 @@ def _work_out(
         if len(kept) == needed:
             break
         if anchor is not None:
-            gap = (_local_day(appointment.starts_at) - _local_day(anchor.starts_at)).days
+            gap = (local_day(appointment.starts_at) - local_day(anchor.starts_at)).days
             if not window.contains(gap):
                 reasons.append(
                     f"Session {len(held) + len(kept) + 1} would be {gap} days after the one "
@@ -316,7 +313,7 @@ def _place(
         window_opens=None,
         window_closes=None,
     )
-    day = _local_day(anchor.starts_at)
+    day = local_day(anchor.starts_at)
     for doctor_id in (anchor.doctor_id, None):  # the same doctor if possible
         calendar = open_calendar(
             treatment_type,
@@ -382,6 +379,7 @@ def _write(
     plan: TreatmentPlan, fix: CourseFix, coming: list[Appointment], *, by: User, now: datetime
 ) -> None:
     by_id = {a.pk: a for a in coming}
+    was = {a.pk: a.starts_at for a in coming}
     # Every session still to come is out of the way first, so renumbering never meets a
     # number still held, then each final state is written in order.
     Appointment.objects.filter(pk__in=list(by_id)).update(status=AppointmentStatus.CANCELLED)
@@ -393,6 +391,7 @@ def _write(
             target.cancelled_at = now
             target.cancel_reason = "Course re-planned: no longer needed."
             target.save()
+            waitlist_close_for(target, now=now)
             continue
         if step.appointment_id is None:
             treatment_type = treatment_type or TreatmentType.objects.session_for(
@@ -416,3 +415,7 @@ def _write(
         target.room_id = step.room_id
         target.status = AppointmentStatus.BOOKED
         target.save()
+    # The times the course gave up go to the waitlist.
+    now_at = {a.pk: a.starts_at for a in coming if a.status == AppointmentStatus.BOOKED}
+    for old_start in sorted({w for pk, w in was.items() if now_at.get(pk) != w}):
+        waitlist_offer_time(starts_at=old_start, now=now)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from bookings.availability import clinic_zone, load_calendar
+from bookings.availability import clinic_zone, load_calendar, local_day
 from bookings.models import (
     Appointment,
     AppointmentStatus,
@@ -20,9 +19,11 @@ from bookings.models import (
     TreatmentType,
 )
 from bookings.series import ProposedSession, SeriesProposal, propose_following
+from bookings.waitlist import waitlist_close_for, waitlist_offer_time
+from bookings.windows import move_effects, move_window
 from clinic.models import User
 from clinic.roles import Role, has_role
-from planner.models import PlanStatus, TreatmentPlan
+from planner.models import TreatmentPlan
 
 # PostgreSQL's SQLSTATE for exclusion_violation; the SQLite triggers raise this text instead.
 EXCLUSION_VIOLATION = "23P01"
@@ -160,6 +161,8 @@ def appointment_cancel(
     appointment.cancelled_at = now
     appointment.cancel_reason = reason.strip()[:200]
     appointment.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    waitlist_close_for(appointment, now=now)
+    waitlist_offer_time(starts_at=appointment.starts_at, now=now)
     return appointment
 
 
@@ -209,14 +212,8 @@ def series_book(
     flagged), the proposal must fit the plan's window, and each session must still be free:
     the database refuses a session someone took meanwhile, and the whole course is undone.
     """
-    if plan.booking_blocked:
-        raise ValidationError("Treatment cannot be booked for this course: see its screening.")
-    if plan.status == PlanStatus.PROPOSED and plan.requires_doctor_review:
-        raise ValidationError(
-            "A doctor reviews this course first; a consultation can be booked meanwhile."
-        )
-    if not plan.is_open:
-        raise ValidationError("This course is closed.")
+    if problem := plan.booking_problem:
+        raise ValidationError(problem)
     if Appointment.objects.active().filter(plan=plan).exists():
         raise ValidationError("This course is booked already: move a session instead.")
     treatment_type = TreatmentType.objects.session_for(
@@ -271,52 +268,6 @@ def series_book(
     return booked
 
 
-@dataclass(frozen=True)
-class MoveEffect:
-    """What moving a session does to the next one."""
-
-    session: int
-    gap_days: int
-    in_window: bool
-
-
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(clinic_zone()).date()
-
-
-def move_window(appointment: Appointment) -> tuple[date, date] | None:
-    """The local days a course session may move to: its window from the session before.
-    None for a first session (any day to come) or an appointment outside a course."""
-    if appointment.plan is None or appointment.session_number in (None, 1):
-        return None
-    previous = (
-        Appointment.objects.active()
-        .filter(plan=appointment.plan, session_number__lt=appointment.session_number)
-        .order_by("-session_number")
-        .first()
-    )
-    if previous is None:
-        return None
-    day, window = _local_day(previous.starts_at), appointment.plan.window
-    return day + timedelta(days=window.min_days), day + timedelta(days=window.max_days)
-
-
-def move_effects(appointment: Appointment, new_start: datetime) -> list[MoveEffect]:
-    """What the move does to the session after it: its new gap, and whether that still fits."""
-    if appointment.plan is None:
-        return []
-    following = (
-        Appointment.objects.active()
-        .filter(plan=appointment.plan, session_number__gt=appointment.session_number)
-        .order_by("session_number")
-        .first()
-    )
-    if following is None:
-        return []
-    gap = (_local_day(following.starts_at) - _local_day(new_start)).days
-    return [MoveEffect(following.session_number or 0, gap, appointment.plan.window.contains(gap))]
-
-
 @transaction.atomic
 def session_move(
     *,
@@ -344,7 +295,7 @@ def session_move(
         raise ValidationError("Only an appointment still to come can move.")
     check_start(new_start, policy=policy, now=now, notice=False)
     window = move_window(appointment)
-    if window is not None and not window[0] <= _local_day(new_start) <= window[1]:
+    if window is not None and not window[0] <= local_day(new_start) <= window[1]:
         raise ValidationError(
             f"Session {appointment.session_number} must fall between {window[0]:%a %d %b} and "
             f"{window[1]:%a %d %b}, inside its window from the session before."
@@ -368,6 +319,7 @@ def session_move(
         else []
     )
     moving = [appointment, *later]
+    was = [target.starts_at for target in moving]
     Appointment.objects.filter(pk__in=[a.pk for a in moving]).update(
         status=AppointmentStatus.CANCELLED
     )
@@ -421,4 +373,7 @@ def session_move(
         if is_double_booking(error):
             raise SlotUnavailable("Someone booked that time a moment ago.") from None
         raise
+    for old_start, target in zip(was, moving, strict=True):
+        if old_start != target.starts_at:
+            waitlist_offer_time(starts_at=old_start, now=now)
     return moving

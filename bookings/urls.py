@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import course_views, views
+from bookings import course_views, views, waitlist_views
 
 urlpatterns = [
     path("book/consultation/", views.consultation_book, name="consultation-book"),
@@ -21,6 +21,21 @@ urlpatterns = [
     path("courses/<int:plan_id>/ics", views.course_ics, name="course-ics"),
     path("courses/<int:plan_id>/book/", views.course_book, name="course-book"),
     path("courses/<int:plan_id>/replan", course_views.course_replan, name="course-replan"),
+    path(
+        "courses/<int:plan_id>/waitlist",
+        waitlist_views.waitlist_join_view,
+        name="waitlist-join",
+    ),
+    path(
+        "waitlist/<int:entry_id>/leave", waitlist_views.waitlist_leave_view, name="waitlist-leave"
+    ),
+    path("waitlist/", waitlist_views.waitlist_list, name="waitlist"),
+    path("offers/<int:offer_id>/", waitlist_views.offer_detail, name="waitlist-offer"),
+    path(
+        "offers/<int:offer_id>/<slug:decision>",
+        waitlist_views.offer_decide,
+        name="waitlist-offer-decide",
+    ),
     path(
         "appointments/<int:appointment_id>/<slug:action>",
         course_views.appointment_visit,

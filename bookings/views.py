@@ -18,18 +18,25 @@ from bookings.availability import clinic_zone, free_slots, local_day_bounds
 from bookings.course import CourseUnfixable, check_in_opens, course_fix_propose
 from bookings.forms import SEARCH_DAYS, BookSlotForm, CancelForm, CourseSearchForm, SlotSearchForm
 from bookings.ics import calendar_file
-from bookings.models import Appointment, BookingPolicy, Resource, TreatmentType
+from bookings.models import (
+    Appointment,
+    BookingPolicy,
+    OfferStatus,
+    Resource,
+    TreatmentType,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from bookings.services import (
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
     course_cancel_rest,
-    move_effects,
-    move_window,
     series_book,
     session_move,
 )
+from bookings.windows import move_effects, move_window
 from clinic.audit import audit_record
 from clinic.models import User
 from clinic.roles import Role, has_role, role_required
@@ -241,7 +248,14 @@ def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         .select_related("doctor", "room")
         .order_by("session_number", "starts_at")
     )
-    coming = any(a.status == "booked" and a.starts_at > timezone.now() for a in sessions)
+    now = timezone.now()
+    coming = any(a.status == "booked" and a.starts_at > now for a in sessions)
+    waiting = {e.appointment_id: e for e in WaitlistEntry.objects.waiting().filter(plan=plan)}
+    for appointment in sessions:
+        appointment.waitlist_entry = waiting.get(appointment.pk)  # type: ignore[attr-defined]
+        appointment.may_wait = (  # type: ignore[attr-defined]
+            appointment.status == "booked" and appointment.starts_at > now + timedelta(days=1)
+        )
     fix, unfixable = None, ""
     if plan.is_open and sessions:
         try:
@@ -255,6 +269,11 @@ def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "cancel_form": CancelForm(),
         "fix": fix,
         "unfixable": unfixable,
+        "first_entry": waiting.get(None),
+        "offers": WaitlistOffer.objects.filter(
+            entry__plan=plan, status=OfferStatus.OPEN, expires_at__gt=now
+        ),
+        "wait_until": timezone.localdate() + timedelta(days=plan.interval_max_days),
     }
     return render(request, "bookings/course_detail.html", context)
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bookings.models import Appointment
+from bookings.models import Appointment, OfferStatus, WaitlistOffer
 from clinic.models import Intake, IntakeStatus
 from clinic.roles import Role, home_url_name, role_required
 from planner.models import TreatmentPlan
@@ -43,7 +43,10 @@ def patient_home(request: HttpRequest) -> HttpResponse:
         .select_related("treatment_type", "doctor")
         .order_by("starts_at")
     )
-    context = {"plans": plans, "upcoming": upcoming, "draft": draft}
+    offers = WaitlistOffer.objects.filter(
+        entry__patient=request.user, status=OfferStatus.OPEN, expires_at__gt=timezone.now()
+    ).select_related("entry__plan", "entry__appointment")
+    context = {"plans": plans, "upcoming": upcoming, "draft": draft, "offers": offers}
     return render(request, "clinic/home_patient.html", context)
 
 

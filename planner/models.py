@@ -113,6 +113,17 @@ class TreatmentPlan(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def booking_problem(self) -> str:
+        """Why the course's sessions cannot be booked now, or "" if they can."""
+        if self.booking_blocked:
+            return "Treatment cannot be booked for this course: see its screening."
+        if self.status == PlanStatus.PROPOSED and self.requires_doctor_review:
+            return "A doctor reviews this course first; a consultation can be booked meanwhile."
+        if not self.is_open:
+            return "This course is closed."
+        return ""
+
     def snapshot(self) -> dict[str, Any]:
         """What a revision records before and after a change."""
         return {

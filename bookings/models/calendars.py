@@ -220,6 +220,11 @@ class BookingPolicy(models.Model):
         default=24,
         help_text="How long before a session a patient may still cancel it; staff may override.",
     )
+    waitlist_offer_hours = models.PositiveIntegerField(
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text="How long a waiting patient has to accept a freed time before the offer lapses.",
+    )
 
     class Meta:
         verbose_name_plural = "booking policy"
