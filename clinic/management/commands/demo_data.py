@@ -23,6 +23,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.services import appointment_book
+from bookings.waitlist import waitlist_join
 from clinic.models import PatientProfile, User
 from clinic.roles import Role
 from clinic.services import user_create
@@ -228,6 +229,14 @@ def _demo_consultations() -> None:
         day += timedelta(days=1)
 
 
+def _demo_waitlist() -> None:
+    """Dana waits for a sooner first session, so the waitlist page has someone on it."""
+    dana = User.objects.get(email="dana@example.com")
+    plan = TreatmentPlan.objects.filter(patient=dana).order_by("-created_at").first()
+    if plan is not None and not plan.booking_problem:
+        waitlist_join(plan=plan, by=dana, latest=timezone.localdate() + timedelta(days=21))
+
+
 class Command(BaseCommand):
     help = "Create the demo clinic's people (one login per role) and print their logins."
 
@@ -269,6 +278,7 @@ class Command(BaseCommand):
         if not Resource.objects.exists():
             _demo_calendars()
             _demo_consultations()
+            _demo_waitlist()
         self.stdout.write(f"Demo clinic ready ({created} people created).")
         self.stdout.write("")
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r}:")
