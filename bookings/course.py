@@ -14,7 +14,7 @@ works it out again and refuses if it changed meanwhile (409 on the page and in t
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -209,7 +209,9 @@ def _work_out(
             break
         if anchor is not None:
             gap = (local_day(appointment.starts_at) - local_day(anchor.starts_at)).days
-            if not window.contains(gap):
+            # After a lapse the course starts again: the next session booked is its restart.
+            restart = not kept and _lapsed(anchor, plan, now=now, policy=policy)
+            if not window.contains(gap) and not (restart and gap > window.max_days):
                 reasons.append(
                     f"Session {len(held) + len(kept) + 1} would be {gap} days after the one "
                     f"before, outside the window of {window.min_days} to {window.max_days} days."
@@ -240,6 +242,12 @@ def _work_out(
         )
         for n, a in enumerate(kept, start=1)
     ]
+    if to_place and anchor is not None and _lapsed(anchor, plan, now=now, policy=policy):
+        closed = local_day(anchor.starts_at) + timedelta(days=window.max_days)
+        reasons.append(
+            f"The window for session {len(held) + len(kept) + 1} closed on {closed:%a %d %b}: "
+            "the rest of the course starts again from the earliest free time."
+        )
     if to_place:
         Appointment.objects.filter(pk__in=[a.pk for a in replaced]).update(
             status=AppointmentStatus.CANCELLED
@@ -277,6 +285,15 @@ def _work_out(
     return fix, coming
 
 
+def _lapsed(
+    anchor: Appointment, plan: TreatmentPlan, *, now: datetime, policy: BookingPolicy
+) -> bool:
+    """Whether the next session's window after the anchor has closed before it could be booked
+    (a no-show recorded late, a course left waiting): the course then starts again."""
+    closes = local_day(anchor.starts_at) + timedelta(days=plan.window.max_days)
+    return closes < local_day(now + timedelta(minutes=policy.minimum_notice_minutes))
+
+
 def _place(
     plan: TreatmentPlan,
     *,
@@ -291,7 +308,7 @@ def _place(
     )
     if treatment_type is None:
         raise CourseUnfixable("The clinic has no treatment set up for this concern any more.")
-    if anchor is None:
+    if anchor is None or _lapsed(anchor, plan, now=now, policy=policy):
         proposal = propose_series(
             treatment_type=treatment_type,
             sessions=count,
@@ -302,7 +319,7 @@ def _place(
         )
         if not isinstance(proposal, SeriesProposal):
             raise CourseUnfixable(proposal.reason)
-        return list(proposal.sessions)
+        return [replace(p, number=number + p.number) for p in proposal.sessions]
     after = ProposedSession(
         number=number,
         starts_at=anchor.starts_at,

@@ -21,7 +21,7 @@ from bookings.course import (
 )
 from bookings.models import Appointment
 from bookings.series import propose_series
-from bookings.services import appointment_cancel, series_book
+from bookings.services import appointment_cancel, course_cancel_rest, series_book
 from clinic.models import User
 from planner.models import PlanStatus
 from planner.rules import Window
@@ -137,6 +137,52 @@ def test_a_missed_session_re_plans_the_rest_from_the_last_session_that_took_plac
     held = [a for a in sessions if a.status != "no_show"]
     assert all(WINDOW.contains(gap) for gap in gaps(held))
     assert held[1].starts_at > missed_at
+
+
+def test_a_no_show_recorded_after_the_window_closed_restarts_the_course_from_the_next_session(
+    booked, receptionist, alice
+):
+    s1, s2, s3, s4 = booked
+    with time_machine.travel(s1.starts_at + timedelta(minutes=5), tick=False):
+        appointment_complete(appointment=s1, by=receptionist)
+    # Session 2 (22 Mar) is recorded as missed on 2 Apr, after its window closed on 29 Mar.
+    with time_machine.travel(utc(2027, 4, 2, 9), tick=False):
+        appointment_no_show(appointment=s2, by=receptionist)
+        plan = s1.plan
+        fix = course_fix_propose(plan)
+        assert fix is not None
+        assert [(s.action, s.session, s.appointment_id) for s in fix.changes] == [
+            ("keep", 2, s3.pk),
+            ("keep", 3, s4.pk),
+            ("add", 4, None),
+        ]
+        course_fix_apply(plan=plan, fingerprint=fix.fingerprint, by=alice)
+        assert course_fix_propose(plan) is None  # the restart is not re-planned again
+    held = [a for a in course(plan) if a.status != "no_show"]
+    assert [a.session_number for a in held] == [1, 2, 3, 4]
+    assert all(WINDOW.contains(gap) for gap in gaps(held[1:]))
+
+
+def test_a_course_left_waiting_past_its_window_starts_again_from_the_earliest_free_time(
+    booked, receptionist, alice
+):
+    s1 = booked[0]
+    with time_machine.travel(s1.starts_at + timedelta(minutes=5), tick=False):
+        appointment_complete(appointment=s1, by=receptionist)
+    with time_machine.travel(utc(2027, 3, 2, 9), tick=False):
+        course_cancel_rest(plan=s1.plan, by=alice, reason="Travelling")
+    with time_machine.travel(utc(2027, 5, 10, 9), tick=False):
+        plan = s1.plan
+        fix = course_fix_propose(plan)
+        assert fix is not None
+        assert any("closed on Mon 29 Mar" in reason for reason in fix.reasons)
+        assert [(s.action, s.session) for s in fix.changes] == [("add", 2), ("add", 3), ("add", 4)]
+        assert fix.changes[0].starts_at < utc(2027, 5, 13)
+        course_fix_apply(plan=plan, fingerprint=fix.fingerprint, by=alice)
+        assert course_fix_propose(plan) is None
+    held = [a for a in course(plan)]
+    assert [a.session_number for a in held] == [1, 2, 3, 4]
+    assert all(WINDOW.contains(gap) for gap in gaps(held[1:]))
 
 
 def test_a_cancelled_session_in_the_middle_is_booked_again_inside_its_window(booked, alice):
