@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from bookings.models import (
     BookingPolicy,
     Closure,
+    ReminderPolicy,
     Resource,
     TreatmentType,
     Unavailability,
@@ -59,6 +60,15 @@ class TreatmentTypeAdmin(admin.ModelAdmin):
 class BookingPolicyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not BookingPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ReminderPolicy.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bookings.availability import local_day, open_calendar
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
+from bookings.reminders import reminders_plan, reminders_withdraw
 from bookings.series import (
     ProposedSession,
     SeriesProposal,
@@ -409,6 +410,7 @@ def _write(
             target.cancel_reason = "Course re-planned: no longer needed."
             target.save()
             waitlist_close_for(target, now=now)
+            reminders_withdraw(target)
             continue
         if step.appointment_id is None:
             treatment_type = treatment_type or TreatmentType.objects.session_for(
@@ -432,6 +434,8 @@ def _write(
         target.room_id = step.room_id
         target.status = AppointmentStatus.BOOKED
         target.save()
+        if step.action in ("move", "add"):
+            reminders_plan(target, now=now)
     # The times the course gave up go to the waitlist.
     now_at = {a.pk: a.starts_at for a in coming if a.status == AppointmentStatus.BOOKED}
     for old_start in sorted({w for pk, w in was.items() if now_at.get(pk) != w}):

@@ -46,4 +46,5 @@ def calendar_file(appointments: Iterable[Appointment], *, sessions: int | None =
         cancelled = appointment.status == AppointmentStatus.CANCELLED
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         calendar.add_component(event)
-    return calendar.to_ical()
+    content: bytes = calendar.to_ical()
+    return content

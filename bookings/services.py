@@ -18,6 +18,7 @@ from bookings.models import (
     ResourceKind,
     TreatmentType,
 )
+from bookings.reminders import reminders_plan, reminders_withdraw
 from bookings.series import ProposedSession, SeriesProposal, propose_following
 from bookings.waitlist import waitlist_close_for, waitlist_offer_time
 from bookings.windows import move_effects, move_window
@@ -99,7 +100,7 @@ def appointment_book(
             chosen = calendar.free_at(starts_at)
             if chosen is None:
                 raise SlotUnavailable("That time is not free. Please choose another.")
-            return Appointment.objects.create(
+            appointment = Appointment.objects.create(
                 patient=patient,
                 treatment_type=treatment_type,
                 doctor_id=chosen[ResourceKind.DOCTOR],
@@ -110,6 +111,8 @@ def appointment_book(
                 reserved_until=reserved_until,
                 created_by=booked_by,
             )
+            reminders_plan(appointment, now=now)
+            return appointment
     except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
             raise SlotUnavailable(
@@ -161,6 +164,7 @@ def appointment_cancel(
     appointment.cancelled_at = now
     appointment.cancel_reason = reason.strip()[:200]
     appointment.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    reminders_withdraw(appointment)
     waitlist_close_for(appointment, now=now)
     waitlist_offer_time(starts_at=appointment.starts_at, now=now)
     return appointment
@@ -256,6 +260,9 @@ def series_book(
                         created_by=booked_by,
                     )
                 )
+            # One confirmation for the course, with every session in it.
+            for appointment in booked:
+                reminders_plan(appointment, confirm=appointment is booked[0], now=now)
     except (IntegrityError, OperationalError) as error:
         if current is not None and is_double_booking(error):
             when = current.starts_at.astimezone(zone)
@@ -369,6 +376,9 @@ def session_move(
                 target.room_id = placed.room_id
                 target.status = AppointmentStatus.BOOKED
                 target.save()
+            for old_start, target in zip(was, moving, strict=True):
+                if old_start != target.starts_at:
+                    reminders_plan(target, now=now)
     except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
             raise SlotUnavailable("Someone booked that time a moment ago.") from None

@@ -172,7 +172,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Due reminders are rows; this hands them to workers (bookings/reminders.py).
+    "dispatch-reminders": {"task": "bookings.tasks.dispatch_reminders", "schedule": 60.0},
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 
@@ -196,7 +199,7 @@ _EMAIL_BACKENDS = {
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
 EMAIL_BACKEND = _EMAIL_BACKENDS[env_choice("EMAIL_BACKEND", "console", list(_EMAIL_BACKENDS))]
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -205,6 +208,25 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS and WhatsApp reminders (bookings/messages.py): console or file on a laptop, locmem in
+# tests, twilio in production with the TWILIO_* settings below.
+_TEXT_BACKENDS = ["console", "file", "locmem", "twilio"]
+SMS_BACKEND = env_choice("SMS_BACKEND", "console", _TEXT_BACKENDS)
+WHATSAPP_BACKEND = env_choice("WHATSAPP_BACKEND", "console", _TEXT_BACKENDS)
+MESSAGES_FILE_PATH = env_str("MESSAGES_FILE_PATH", str(VAR_DIR / "messages"))
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", "")
+TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM", "")
+if "twilio" in (SMS_BACKEND, WHATSAPP_BACKEND) and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):
+    raise ImproperlyConfigured("The twilio backend needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.")
+for _name, _backend, _sender in (
+    ("SMS", SMS_BACKEND, TWILIO_SMS_FROM),
+    ("WHATSAPP", WHATSAPP_BACKEND, TWILIO_WHATSAPP_FROM),
+):
+    if _backend == "twilio" and not _sender:
+        raise ImproperlyConfigured(f"{_name}_BACKEND=twilio needs TWILIO_{_name}_FROM.")
+
 # Where links in messages sent outside a request (waitlist offers, reminders) point.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):

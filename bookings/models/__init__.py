@@ -21,6 +21,13 @@ from bookings.models.calendars import (
     Weekday,
     WorkingHours,
 )
+from bookings.models.reminders import (
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderStatus,
+)
 from bookings.models.waitlist import (
     EntryStatus,
     OfferStatus,
@@ -42,6 +49,11 @@ __all__ = [
     "Closure",
     "EntryStatus",
     "OfferStatus",
+    "Reminder",
+    "ReminderChannel",
+    "ReminderKind",
+    "ReminderPolicy",
+    "ReminderStatus",
     "Resource",
     "ResourceKind",
     "ResourceQuerySet",

@@ -1,0 +1,182 @@
+"""What a reminder says, and the channels that carry it.
+
+Email goes through Django's email backend (HTML and text, with the visit's .ics). SMS and
+WhatsApp go through a text backend chosen by SMS_BACKEND and WHATSAPP_BACKEND: `console` and
+`file` for a laptop, `locmem` for tests (bookings.messages.outbox), `twilio` for production
+(TWILIO_* settings). A backend that cannot deliver raises MessageError, and the reminder is
+tried again later.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import smtplib
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.ics import calendar_file
+from bookings.models import Appointment, AppointmentStatus, Reminder, ReminderChannel, ReminderKind
+
+logger = logging.getLogger(__name__)
+
+
+class MessageError(Exception):
+    """The channel did not take the message; it may be tried again."""
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    channel: str
+    to: str
+    body: str
+
+
+class TextBackend(Protocol):
+    def send(self, message: TextMessage) -> None: ...
+
+
+class ConsoleText:
+    def send(self, message: TextMessage) -> None:
+        logger.info("%s to %s: %s", message.channel, message.to, message.body)
+
+
+class FileText:
+    """One JSON line per message in MESSAGES_FILE_PATH/<channel>.jsonl."""
+
+    def send(self, message: TextMessage) -> None:
+        folder = Path(settings.MESSAGES_FILE_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(
+            {"to": message.to, "body": message.body, "at": timezone.now().isoformat()}
+        )
+        with (folder / f"{message.channel}.jsonl").open("a", encoding="utf-8") as file:
+            file.write(line + "\n")
+
+
+outbox: list[TextMessage] = []
+
+
+class LocmemText:
+    def send(self, message: TextMessage) -> None:
+        outbox.append(message)
+
+
+class TwilioText:
+    """Twilio's Messages API: SMS from TWILIO_SMS_FROM, WhatsApp from TWILIO_WHATSAPP_FROM."""
+
+    URL = "https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+
+    def send(self, message: TextMessage) -> None:
+        whatsapp = message.channel == ReminderChannel.WHATSAPP
+        sender = settings.TWILIO_WHATSAPP_FROM if whatsapp else settings.TWILIO_SMS_FROM
+        prefix = "whatsapp:" if whatsapp else ""
+        data = urllib.parse.urlencode(
+            {"From": prefix + sender, "To": prefix + message.to, "Body": message.body}
+        ).encode()
+        request = urllib.request.Request(
+            self.URL.format(sid=settings.TWILIO_ACCOUNT_SID), data=data, method="POST"
+        )
+        secret = f"{settings.TWILIO_ACCOUNT_SID}:{settings.TWILIO_AUTH_TOKEN}"
+        request.add_header("Authorization", "Basic " + base64.b64encode(secret.encode()).decode())
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                response.read()
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise MessageError(f"Twilio refused or could not be reached: {error}") from error
+
+
+TEXT_BACKENDS: dict[str, type[TextBackend]] = {
+    "console": ConsoleText,
+    "file": FileText,
+    "locmem": LocmemText,
+    "twilio": TwilioText,
+}
+
+
+def _context(reminder: Reminder) -> dict[str, object]:
+    appointment = reminder.appointment
+    plan = appointment.plan
+    session = ""
+    if plan is not None and appointment.session_number:
+        session = f"session {appointment.session_number} of {plan.sessions}"
+    course: list[Appointment] = []
+    if reminder.kind == ReminderKind.CONFIRMATION and plan is not None:
+        course = list(
+            Appointment.objects.filter(plan=plan, status=AppointmentStatus.BOOKED)
+            .select_related("doctor")
+            .order_by("starts_at")
+        )
+    return {
+        "course": course if len(course) > 1 else [],
+        "reminder": reminder,
+        "patient": reminder.patient,
+        "appointment": appointment,
+        "session": session,
+        "when": timezone.localtime(appointment.starts_at),
+        "clinic_name": settings.CLINIC_NAME,
+        "link": settings.SITE_URL + reverse("appointment-detail", args=[appointment.pk]),
+    }
+
+
+SUBJECTS = {
+    ReminderKind.CONFIRMATION: "Booked: {what} on {when:%a %d %b at %H:%M}",
+    ReminderKind.PRE_CARE: "Getting ready for {what} on {when:%a %d %b}",
+    ReminderKind.SOON: "See you at {when:%H:%M} today",
+    ReminderKind.AFTERCARE: "Looking after your skin after {what}",
+}
+
+
+def render_email(reminder: Reminder) -> EmailMultiAlternatives:
+    context = _context(reminder)
+    what = context["session"] or str(reminder.appointment.treatment_type).lower()
+    subject = SUBJECTS[ReminderKind(reminder.kind)].format(what=what, when=context["when"])
+    text = render_to_string(f"bookings/reminders/{reminder.kind}.txt", context)
+    html = render_to_string("bookings/reminders/email.html", {**context, "text": text})
+    email = EmailMultiAlternatives(
+        f"{settings.CLINIC_NAME}: {subject}", text, None, [reminder.patient.email]
+    )
+    email.attach_alternative(html, "text/html")
+    if reminder.kind != ReminderKind.AFTERCARE:
+        plan = reminder.appointment.plan
+        visits = context["course"] or [reminder.appointment]
+        ics = calendar_file(visits, sessions=plan.sessions if plan else None)  # type: ignore[arg-type]
+        email.attach("appointment.ics", ics, "text/calendar")
+    return email
+
+
+def render_text(reminder: Reminder) -> str:
+    return render_to_string(f"bookings/reminders/{reminder.kind}_short.txt", _context(reminder))
+
+
+def deliver(reminder: Reminder) -> None:
+    """Send the reminder on its channel, or raise MessageError."""
+    if reminder.channel == ReminderChannel.EMAIL:
+        try:
+            render_email(reminder).send()
+        except (smtplib.SMTPException, OSError) as error:
+            raise MessageError(f"The mail server did not take it: {error}") from error
+        return
+    profile = getattr(reminder.patient, "profile", None)
+    phone = str(profile.phone) if profile is not None and profile.phone else ""
+    if not phone:
+        raise MessageError("The patient has no phone number on file.")
+    backend_name = (
+        settings.WHATSAPP_BACKEND
+        if reminder.channel == ReminderChannel.WHATSAPP
+        else settings.SMS_BACKEND
+    )
+    TEXT_BACKENDS[backend_name]().send(
+        TextMessage(str(reminder.channel), phone, render_text(reminder).strip())
+    )

@@ -1,0 +1,182 @@
+"""Reminders that are never lost and never doubled.
+
+A booking change writes its reminders as rows in its own transaction (`reminders_plan`), and
+withdraws those it replaces: a cancelled visit's reminders can never go, a moved visit's go at
+its new time. Celery beat runs `reminders_dispatch` every minute: it claims the rows now due
+(`SELECT ... FOR UPDATE SKIP LOCKED` where the database has it, and a conditional update with
+a claim token everywhere) and hands their ids to workers. `reminder_send` claims its row again
+with a conditional update before sending, so a task delivered twice sends once. A row handed
+out but never taken (the broker lost the task, a worker died before starting) is handed out
+again after LEASE; a row a worker died while sending is never sent again automatically: it is
+marked failed for a receptionist to check, because the message may have gone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from bookings.availability import clinic_zone
+from bookings.messages import MessageError, deliver
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderStatus,
+    TreatmentKind,
+)
+from bookings.reminder_times import Quiet, Schedule, outside_quiet, visit_reminders
+
+LEASE = timedelta(minutes=10)  # a queued row not taken by then is handed out again
+BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720, 1440, 1440, 1440)]
+LIVE = [ReminderStatus.PENDING, ReminderStatus.QUEUED]
+
+
+def _schedule(policy: ReminderPolicy) -> Schedule:
+    return Schedule(
+        pre_care_hours=policy.pre_care_hours if policy.send_pre_care else None,
+        soon_hours=policy.soon_hours if policy.send_soon else None,
+        aftercare_at=policy.aftercare_at if policy.send_aftercare else None,
+        quiet=Quiet(policy.quiet_from, policy.quiet_until),
+    )
+
+
+def _channel(appointment: Appointment) -> str:
+    """The patient's chosen channel, if the clinic has a number to reach them on."""
+    profile = getattr(appointment.patient, "profile", None)
+    if profile is None or not profile.phone:
+        return ReminderChannel.EMAIL
+    return str(profile.preferred_channel)
+
+
+def reminders_withdraw(appointment: Appointment) -> int:
+    """Withdraw the reminders of a visit not yet handed to a worker (call in its transaction)."""
+    return Reminder.objects.filter(appointment=appointment, status__in=LIVE).update(
+        status=ReminderStatus.WITHDRAWN
+    )
+
+
+def reminders_plan(
+    appointment: Appointment, *, confirm: bool = True, now: datetime | None = None
+) -> list[Reminder]:
+    """Write the reminders of a booked or moved visit, replacing any it had. The booking
+    confirmation goes at once (it answers the patient's own action); the others only to a
+    patient who agreed to care reminders, never in the clinic's quiet hours."""
+    now = now or timezone.now()
+    reminders_withdraw(appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        return []
+    policy = ReminderPolicy.current()
+    channel = _channel(appointment)
+    due: dict[str, datetime] = {}
+    if confirm:
+        due[ReminderKind.CONFIRMATION] = now
+    profile = getattr(appointment.patient, "profile", None)
+    if profile is not None and profile.care_reminders_consent:
+        due |= visit_reminders(
+            appointment.starts_at,
+            session=appointment.treatment_type.kind == TreatmentKind.SESSION,
+            schedule=_schedule(policy),
+            now=now,
+            zone=clinic_zone(),
+        )
+    return Reminder.objects.bulk_create(
+        Reminder(
+            patient_id=appointment.patient_id,
+            appointment=appointment,
+            kind=kind,
+            # A confirmation carries the .ics, so it goes by email.
+            channel=ReminderChannel.EMAIL if kind == ReminderKind.CONFIRMATION else channel,
+            due_at=at,
+        )
+        for kind, at in due.items()
+    )
+
+
+def reminders_dispatch(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    """Claim the reminders now due and return their ids, to be handed to workers once this
+    transaction commits. Two dispatchers at once never claim the same row."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        # A worker that died while sending may have sent: never send again, show it instead.
+        Reminder.objects.filter(status=ReminderStatus.SENDING, sending_at__lt=now - LEASE).update(
+            status=ReminderStatus.FAILED,
+            last_error="A worker stopped while sending: check whether it went before resending.",
+        )
+        due = Reminder.objects.filter(
+            Q(status=ReminderStatus.PENDING, due_at__lte=now)
+            | Q(status=ReminderStatus.QUEUED, queued_at__lt=now - LEASE)
+        ).order_by("due_at")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        Reminder.objects.filter(pk__in=ids, status__in=LIVE).update(
+            status=ReminderStatus.QUEUED, queued_at=now, claim=token
+        )
+        return list(
+            Reminder.objects.filter(claim=token, status=ReminderStatus.QUEUED).values_list(
+                "pk", flat=True
+            )
+        )
+
+
+def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
+    """Send one reminder once: "sent", "withdrawn", "retry", "failed", or "skipped" when it
+    is not this call's to send (sent already, withdrawn, or claimed by another worker)."""
+    now = now or timezone.now()
+    taken = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.QUEUED).update(
+        status=ReminderStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
+    )
+    if taken != 1:
+        return "skipped"
+    reminder = Reminder.objects.select_related(
+        "appointment__treatment_type",
+        "appointment__plan",
+        "appointment__doctor",
+        "patient__profile",
+    ).get(pk=reminder_id)
+    late = reminder.kind in (ReminderKind.PRE_CARE, ReminderKind.SOON) and (
+        reminder.appointment.starts_at <= now
+    )
+    if reminder.appointment.status != AppointmentStatus.BOOKED or late:
+        reminder.status = ReminderStatus.WITHDRAWN
+        reminder.save(update_fields=["status"])
+        return "withdrawn"
+    try:
+        deliver(reminder)
+    except MessageError as error:
+        policy = ReminderPolicy.current()
+        reminder.last_error = str(error)[:300]
+        if reminder.attempts >= policy.max_attempts:
+            reminder.status = ReminderStatus.FAILED
+            reminder.save(update_fields=["status", "last_error"])
+            return "failed"
+        wait = BACKOFF[min(reminder.attempts, len(BACKOFF)) - 1]
+        reminder.status = ReminderStatus.PENDING
+        reminder.due_at = outside_quiet(
+            now + wait, _schedule(policy).quiet, clinic_zone(), before=None
+        )
+        reminder.save(update_fields=["status", "last_error", "due_at"])
+        return "retry"
+    reminder.status = ReminderStatus.SENT
+    reminder.sent_at = now
+    reminder.save(update_fields=["status", "sent_at"])
+    return "sent"
+
+
+def reminder_retry(reminder: Reminder, *, now: datetime | None = None) -> bool:
+    """A receptionist sends a failed reminder again (after checking it did not go)."""
+    now = now or timezone.now()
+    return bool(
+        Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.FAILED).update(
+            status=ReminderStatus.PENDING, due_at=now, attempts=0, last_error=""
+        )
+    )
