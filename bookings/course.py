@@ -397,6 +397,7 @@ def _write(
     plan: TreatmentPlan, fix: CourseFix, coming: list[Appointment], *, by: User, now: datetime
 ) -> None:
     by_id = {a.pk: a for a in coming}
+    placed: list[Appointment] = []
     was = {a.pk: a.starts_at for a in coming}
     # Every session still to come is out of the way first, so renumbering never meets a
     # number still held, then each final state is written in order.
@@ -435,7 +436,8 @@ def _write(
         target.status = AppointmentStatus.BOOKED
         target.save()
         if step.action in ("move", "add"):
-            reminders_plan(target, now=now)
+            placed.append(target)
+    reminders_plan(placed, now=now)
     # The times the course gave up go to the waitlist.
     now_at = {a.pk: a.starts_at for a in coming if a.status == AppointmentStatus.BOOKED}
     for old_start in sorted({w for pk, w in was.items() if now_at.get(pk) != w}):

@@ -14,6 +14,7 @@ marked failed for a receptionist to check, because the message may have gone.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -33,6 +34,7 @@ from bookings.models import (
     TreatmentKind,
 )
 from bookings.reminder_times import Quiet, Schedule, outside_quiet, visit_reminders
+from clinic.models import PatientProfile
 
 LEASE = timedelta(minutes=10)  # a queued row not taken by then is handed out again
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720, 1440, 1440, 1440)]
@@ -48,9 +50,8 @@ def _schedule(policy: ReminderPolicy) -> Schedule:
     )
 
 
-def _channel(appointment: Appointment) -> str:
+def _channel(profile: PatientProfile | None) -> str:
     """The patient's chosen channel, if the clinic has a number to reach them on."""
-    profile = getattr(appointment.patient, "profile", None)
     if profile is None or not profile.phone:
         return ReminderChannel.EMAIL
     return str(profile.preferred_channel)
@@ -64,39 +65,48 @@ def reminders_withdraw(appointment: Appointment) -> int:
 
 
 def reminders_plan(
-    appointment: Appointment, *, confirm: bool = True, now: datetime | None = None
+    appointments: Sequence[Appointment], *, confirm: bool = True, now: datetime | None = None
 ) -> list[Reminder]:
-    """Write the reminders of a booked or moved visit, replacing any it had. The booking
-    confirmation goes at once (it answers the patient's own action); the others only to a
-    patient who agreed to care reminders, never in the clinic's quiet hours."""
-    now = now or timezone.now()
-    reminders_withdraw(appointment)
-    if appointment.status != AppointmentStatus.BOOKED:
+    """Write the reminders of visits one change booked or moved (one patient's), replacing any
+    they had, in a fixed number of queries. One confirmation covers the change, on its first
+    visit: it lists the whole course when there is one. The confirmation goes at once (it
+    answers the patient's own action); the others only to a patient who agreed to care
+    reminders, never in the clinic's quiet hours."""
+    if not appointments:
         return []
-    policy = ReminderPolicy.current()
-    channel = _channel(appointment)
-    due: dict[str, datetime] = {}
+    now = now or timezone.now()
+    Reminder.objects.filter(appointment__in=appointments, status__in=LIVE).update(
+        status=ReminderStatus.WITHDRAWN
+    )
+    booked = [a for a in appointments if a.status == AppointmentStatus.BOOKED]
+    if not booked:
+        return []
+    profile = PatientProfile.objects.filter(user_id=booked[0].patient_id).first()
+    channel = _channel(profile)
+    schedule = _schedule(ReminderPolicy.current())
+    rows: list[tuple[Appointment, str, str, datetime]] = []
     if confirm:
-        due[ReminderKind.CONFIRMATION] = now
-    profile = getattr(appointment.patient, "profile", None)
+        # A confirmation carries the .ics, so it goes by email.
+        rows.append((booked[0], ReminderKind.CONFIRMATION, ReminderChannel.EMAIL, now))
     if profile is not None and profile.care_reminders_consent:
-        due |= visit_reminders(
-            appointment.starts_at,
-            session=appointment.treatment_type.kind == TreatmentKind.SESSION,
-            schedule=_schedule(policy),
-            now=now,
-            zone=clinic_zone(),
-        )
+        for appointment in booked:
+            due = visit_reminders(
+                appointment.starts_at,
+                session=appointment.treatment_type.kind == TreatmentKind.SESSION,
+                schedule=schedule,
+                now=now,
+                zone=clinic_zone(),
+            )
+            rows += [(appointment, kind, channel, at) for kind, at in due.items()]
     return Reminder.objects.bulk_create(
         Reminder(
             patient_id=appointment.patient_id,
             appointment=appointment,
             kind=kind,
-            # A confirmation carries the .ics, so it goes by email.
-            channel=ReminderChannel.EMAIL if kind == ReminderKind.CONFIRMATION else channel,
+            channel=kind_channel,
             due_at=at,
         )
-        for kind, at in due.items()
+        for appointment, kind, kind_channel, at in rows
     )
 
 

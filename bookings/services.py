@@ -111,7 +111,7 @@ def appointment_book(
                 reserved_until=reserved_until,
                 created_by=booked_by,
             )
-            reminders_plan(appointment, now=now)
+            reminders_plan([appointment], now=now)
             return appointment
     except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
@@ -261,8 +261,7 @@ def series_book(
                     )
                 )
             # One confirmation for the course, with every session in it.
-            for appointment in booked:
-                reminders_plan(appointment, confirm=appointment is booked[0], now=now)
+            reminders_plan(booked, now=now)
     except (IntegrityError, OperationalError) as error:
         if current is not None and is_double_booking(error):
             when = current.starts_at.astimezone(zone)
@@ -376,9 +375,9 @@ def session_move(
                 target.room_id = placed.room_id
                 target.status = AppointmentStatus.BOOKED
                 target.save()
-            for old_start, target in zip(was, moving, strict=True):
-                if old_start != target.starts_at:
-                    reminders_plan(target, now=now)
+            reminders_plan(
+                [t for w, t in zip(was, moving, strict=True) if w != t.starts_at], now=now
+            )
     except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
             raise SlotUnavailable("Someone booked that time a moment ago.") from None

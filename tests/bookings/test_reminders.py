@@ -5,11 +5,18 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from bookings import messages
 from bookings.models import Reminder, ReminderStatus
-from bookings.reminders import LEASE, reminder_retry, reminder_send, reminders_dispatch
+from bookings.reminders import (
+    LEASE,
+    reminder_retry,
+    reminder_send,
+    reminders_dispatch,
+    reminders_plan,
+)
 from bookings.services import appointment_book, appointment_cancel, session_move
 from tests.bookings.clinics import local, make_clinic, utc
 from tests.bookings.waitlists import BOOKED_ON, approved_plan, book_course
@@ -207,3 +214,30 @@ def test_a_task_the_broker_lost_is_handed_out_again_and_a_send_cut_short_is_not_
     assert stuck.status == ReminderStatus.FAILED
     assert "check whether it went" in stuck.last_error
     assert not mail.outbox
+
+
+def test_a_courses_reminders_are_written_in_the_same_number_of_queries_as_one_visits(
+    clinic, consenting, doctor
+):
+    with time_machine.travel(BOOKED_ON, tick=False):
+        course = book_course(clinic, approved_plan(consenting, doctor))
+        with CaptureQueriesContext(connection) as one:
+            reminders_plan(course[:1])
+        with CaptureQueriesContext(connection) as four:
+            reminders_plan(course)
+    assert len(four) == len(one)
+    assert Reminder.objects.filter(kind="confirmation", status="pending").count() == 1
+
+
+def test_re_flowing_a_course_confirms_the_new_times_once(clinic, alice, doctor):
+    with time_machine.travel(BOOKED_ON, tick=False):
+        course = book_course(clinic, approved_plan(alice, doctor))
+    run_due(BOOKED_ON)
+    with time_machine.travel(BOOKED_ON + timedelta(hours=1), tick=False):
+        session_move(
+            appointment=course[0], new_start=local(date(2027, 3, 3), 10), by=alice, reflow=True
+        )
+    run_due(BOOKED_ON + timedelta(hours=1))
+    assert len(mail.outbox) == 2
+    assert "Wednesday 3 March 2027 at 10:00" in mail.outbox[-1].body
+    assert mail.outbox[-1].body.count("- Session ") == 4
