@@ -427,13 +427,12 @@ def _write(
         assert step.starts_at is not None
         assert step.doctor_id is not None
         target.session_number = step.session
-        target.starts_at = step.starts_at
-        target.ends_at = step.starts_at + target.treatment_type.duration
-        target.reserved_until = step.starts_at + target.treatment_type.reserved
-        target.doctor_id = step.doctor_id
-        target.device_id = step.device_id
-        target.room_id = step.room_id
-        target.status = AppointmentStatus.BOOKED
+        target.occupy(
+            step.starts_at,
+            doctor_id=step.doctor_id,
+            device_id=step.device_id,
+            room_id=step.room_id,
+        )
         target.save()
         if step.action in ("move", "add"):
             placed.append(target)

@@ -367,13 +367,12 @@ def session_move(
     try:
         with transaction.atomic():
             for target, placed in zip(moving, plan_sessions, strict=True):
-                target.starts_at = placed.starts_at
-                target.ends_at = placed.starts_at + target.treatment_type.duration
-                target.reserved_until = placed.starts_at + target.treatment_type.reserved
-                target.doctor_id = placed.doctor_id
-                target.device_id = placed.device_id
-                target.room_id = placed.room_id
-                target.status = AppointmentStatus.BOOKED
+                target.occupy(
+                    placed.starts_at,
+                    doctor_id=placed.doctor_id,
+                    device_id=placed.device_id,
+                    room_id=placed.room_id,
+                )
                 target.save()
             reminders_plan(
                 [t for w, t in zip(was, moving, strict=True) if w != t.starts_at], now=now

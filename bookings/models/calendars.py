@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -332,3 +332,15 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != AppointmentStatus.CANCELLED
+
+    def occupy(
+        self, starts_at: datetime, *, doctor_id: int, device_id: int | None, room_id: int | None
+    ) -> None:
+        """Set the visit on a time and its resources, booked (the caller saves it)."""
+        self.starts_at = starts_at
+        self.ends_at = starts_at + self.treatment_type.duration
+        self.reserved_until = starts_at + self.treatment_type.reserved
+        self.doctor_id = doctor_id
+        self.device_id = device_id
+        self.room_id = room_id
+        self.status = AppointmentStatus.BOOKED
