@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from bookings.availability import local_day, open_calendar
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
-from bookings.reminders import reminders_plan, reminders_withdraw
+from bookings.reminders import reminders_course, reminders_plan, reminders_withdraw
 from bookings.series import (
     ProposedSession,
     SeriesProposal,
@@ -125,6 +125,9 @@ def appointment_no_show(
         raise ValidationError("A patient can be marked a no-show once the time has come.")
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
+    reminders_withdraw(appointment)
+    if appointment.plan_id is not None:
+        reminders_course(appointment.plan_id, now=now)
     return appointment
 
 
@@ -436,7 +439,10 @@ def _write(
         target.save()
         if step.action in ("move", "add"):
             placed.append(target)
-    reminders_plan(placed, now=now)
+    if placed:
+        reminders_plan(placed, now=now)
+    else:
+        reminders_course(plan, now=now)
     # The times the course gave up go to the waitlist.
     now_at = {a.pk: a.starts_at for a in coming if a.status == AppointmentStatus.BOOKED}
     for old_start in sorted({w for pk, w in was.items() if now_at.get(pk) != w}):

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -27,7 +28,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.ics import calendar_file
-from bookings.models import Appointment, AppointmentStatus, Reminder, ReminderChannel, ReminderKind
+from bookings.links import link_make
+from bookings.models import (
+    BEFORE_VISIT,
+    Appointment,
+    AppointmentStatus,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +114,13 @@ TEXT_BACKENDS: dict[str, type[TextBackend]] = {
 }
 
 
+# The signed links each kind of message carries (bookings/links.py).
+LINKS = {
+    ReminderKind.CONFIRMATION: ("reschedule", "cancel"),
+    ReminderKind.PRE_CARE: ("confirm", "reschedule", "cancel"),
+}
+
+
 def _context(reminder: Reminder) -> dict[str, object]:
     appointment = reminder.appointment
     plan = appointment.plan
@@ -118,16 +134,29 @@ def _context(reminder: Reminder) -> dict[str, object]:
             .select_related("doctor")
             .order_by("starts_at")
         )
-    return {
+    when = timezone.localtime(appointment.starts_at)
+    context: dict[str, object] = {
         "course": course if len(course) > 1 else [],
         "reminder": reminder,
         "patient": reminder.patient,
         "appointment": appointment,
+        "plan": plan,
         "session": session,
-        "when": timezone.localtime(appointment.starts_at),
+        "when": when,
         "clinic_name": settings.CLINIC_NAME,
         "link": settings.SITE_URL + reverse("appointment-detail", args=[appointment.pk]),
     }
+    for action in LINKS.get(ReminderKind(reminder.kind), ()):
+        context[f"{action}_link"] = link_make(appointment, action)
+    if plan is not None and reminder.kind in (ReminderKind.BOOK_NEXT, ReminderKind.WINDOW_CLOSING):
+        following = (appointment.session_number or 0) + 1
+        context["next_session"] = f"session {following} of {plan.sessions}"
+        context["opens"] = when.date() + timedelta(days=plan.interval_min_days)
+        context["closes"] = when.date() + timedelta(days=plan.interval_max_days)
+        context["book_link"] = settings.SITE_URL + reverse("course-book", args=[plan.pk])
+    if reminder.kind == ReminderKind.REVIEW:
+        context["review_link"] = settings.SITE_URL + reverse("consultation-book")
+    return context
 
 
 SUBJECTS = {
@@ -135,20 +164,43 @@ SUBJECTS = {
     ReminderKind.PRE_CARE: "Getting ready for {what} on {when:%a %d %b}",
     ReminderKind.SOON: "See you at {when:%H:%M} today",
     ReminderKind.AFTERCARE: "Looking after your skin after {what}",
+    ReminderKind.FIRST_RESULTS: "Your first results after {what}",
+    ReminderKind.BOOK_NEXT: "Time to book your {next_session}",
+    ReminderKind.WINDOW_CLOSING: "Book your {next_session} by {closes:%a %d %b}",
+    ReminderKind.REVIEW: "Your review with the doctor after {what}",
+}
+# The button under an email's text: its label and the context's link it opens.
+BUTTONS = {
+    ReminderKind.CONFIRMATION: ("See your appointment", "link"),
+    ReminderKind.PRE_CARE: ("Yes, I will come", "confirm_link"),
+    ReminderKind.SOON: ("See your appointment", "link"),
+    ReminderKind.BOOK_NEXT: ("Book your next session", "book_link"),
+    ReminderKind.WINDOW_CLOSING: ("Book your next session", "book_link"),
+    ReminderKind.REVIEW: ("Book your review", "review_link"),
 }
 
 
 def render_email(reminder: Reminder) -> EmailMultiAlternatives:
     context = _context(reminder)
+    kind = ReminderKind(reminder.kind)
     what = context["session"] or str(reminder.appointment.treatment_type).lower()
-    subject = SUBJECTS[ReminderKind(reminder.kind)].format(what=what, when=context["when"])
+    subject = SUBJECTS[kind].format(what=what, **context)
     text = render_to_string(f"bookings/reminders/{reminder.kind}.txt", context)
-    html = render_to_string("bookings/reminders/email.html", {**context, "text": text})
+    button = BUTTONS.get(kind)
+    html = render_to_string(
+        "bookings/reminders/email.html",
+        {
+            **context,
+            "text": text,
+            "button": (button[0], context[button[1]]) if button else None,
+        },
+    )
     email = EmailMultiAlternatives(
         f"{settings.CLINIC_NAME}: {subject}", text, None, [reminder.patient.email]
     )
+    email.extra_headers["X-Clinic-Reminder"] = str(reminder.pk)
     email.attach_alternative(html, "text/html")
-    if reminder.kind != ReminderKind.AFTERCARE:
+    if reminder.kind in BEFORE_VISIT:
         plan = reminder.appointment.plan
         visits = context["course"] or [reminder.appointment]
         ics = calendar_file(visits, sessions=plan.sessions if plan else None)  # type: ignore[arg-type]

@@ -96,3 +96,59 @@ def visit_reminders(
         aftercare = _at(next_day, schedule.aftercare_at, zone)
         due["aftercare"] = outside_quiet(aftercare, schedule.quiet, zone, before=None)
     return due
+
+
+@dataclass(frozen=True)
+class Course:
+    """What the course messages are worked out from: the plan's numbers, and the local day of
+    each session that is booked or took place (not cancelled, not missed)."""
+
+    sessions: int
+    min_days: int
+    max_days: int
+    review_after: int
+    first_results_weeks: int
+    held: dict[int, date]
+
+
+@dataclass(frozen=True)
+class CourseSchedule:
+    first_results: bool
+    book_next: bool
+    closing_days: int  # 0: no nudge before the window closes
+    review_after_days: int | None  # None: no review invitation
+    at: time  # local time of day they go
+    quiet: Quiet
+
+
+def course_reminders(
+    course: Course, *, schedule: CourseSchedule, now: datetime, zone: ZoneInfo
+) -> list[tuple[int, str, datetime]]:
+    """The course's messages still to come, as (session the message hangs on, kind, due):
+    first results after session 1; "book your next session" when the first unbooked session's
+    window opens, and a nudge before it closes; the review invitation after the review
+    session. A message whose time has passed is not sent late."""
+
+    def on(day: date) -> datetime:
+        return outside_quiet(_at(day, schedule.at, zone), schedule.quiet, zone, before=None)
+
+    due: list[tuple[int, str, datetime]] = []
+    held = course.held
+    if schedule.first_results and 1 in held:
+        due.append((1, "first_results", on(held[1] + timedelta(weeks=course.first_results_weeks))))
+    if schedule.review_after_days is not None and course.review_after in held:
+        day = held[course.review_after] + timedelta(days=schedule.review_after_days)
+        due.append((course.review_after, "review", on(day)))
+    unbooked = next(
+        (n for n in range(2, course.sessions + 1) if n not in held and n - 1 in held), None
+    )
+    if unbooked is not None:
+        before = held[unbooked - 1]
+        opens = before + timedelta(days=course.min_days)
+        closes = before + timedelta(days=course.max_days)
+        if schedule.book_next:
+            due.append((unbooked - 1, "book_next", on(opens)))
+        nudge = closes - timedelta(days=min(schedule.closing_days, (closes - opens).days // 2))
+        if schedule.closing_days and nudge > opens:
+            due.append((unbooked - 1, "window_closing", on(nudge)))
+    return [(session, kind, at) for session, kind, at in due if at > now]

@@ -7,8 +7,9 @@ its new time. Celery beat runs `reminders_dispatch` every minute: it claims the 
 a claim token everywhere) and hands their ids to workers. `reminder_send` claims its row again
 with a conditional update before sending, so a task delivered twice sends once. A row handed
 out but never taken (the broker lost the task, a worker died before starting) is handed out
-again after LEASE; a row a worker died while sending is never sent again automatically: it is
-marked failed for a receptionist to check, because the message may have gone.
+again after the lease (REMINDER_LEASE_SECONDS); a row a worker died while sending is never
+sent again automatically: it is marked failed for a receptionist to check, because the
+message may have gone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,6 +26,8 @@ from django.utils import timezone
 from bookings.availability import clinic_zone
 from bookings.messages import MessageError, deliver
 from bookings.models import (
+    BEFORE_VISIT,
+    COURSE_KINDS,
     Appointment,
     AppointmentStatus,
     Reminder,
@@ -33,12 +37,28 @@ from bookings.models import (
     ReminderStatus,
     TreatmentKind,
 )
-from bookings.reminder_times import Quiet, Schedule, outside_quiet, visit_reminders
+from bookings.reminder_times import (
+    Course,
+    CourseSchedule,
+    Quiet,
+    Schedule,
+    course_reminders,
+    outside_quiet,
+    visit_reminders,
+)
 from clinic.models import PatientProfile
+from planner.models import TreatmentPlan
 
-LEASE = timedelta(minutes=10)  # a queued row not taken by then is handed out again
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720, 1440, 1440, 1440)]
+VISIT_KINDS = [k for k in ReminderKind if k not in COURSE_KINDS]
 LIVE = [ReminderStatus.PENDING, ReminderStatus.QUEUED]
+# Visits a course message may follow: booked (perhaps not yet marked done), or taken place.
+HELD = [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED]
+
+
+def lease() -> timedelta:
+    """A row handed to a worker and not taken within this is handed out again."""
+    return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 
 
 def _schedule(policy: ReminderPolicy) -> Schedule:
@@ -46,6 +66,17 @@ def _schedule(policy: ReminderPolicy) -> Schedule:
         pre_care_hours=policy.pre_care_hours if policy.send_pre_care else None,
         soon_hours=policy.soon_hours if policy.send_soon else None,
         aftercare_at=policy.aftercare_at if policy.send_aftercare else None,
+        quiet=Quiet(policy.quiet_from, policy.quiet_until),
+    )
+
+
+def _course_schedule(policy: ReminderPolicy) -> CourseSchedule:
+    return CourseSchedule(
+        first_results=policy.send_first_results,
+        book_next=policy.send_book_next,
+        closing_days=policy.window_closing_days,
+        review_after_days=policy.review_after_days if policy.send_review else None,
+        at=policy.course_messages_at,
         quiet=Quiet(policy.quiet_from, policy.quiet_until),
     )
 
@@ -75,9 +106,11 @@ def reminders_plan(
     if not appointments:
         return []
     now = now or timezone.now()
-    Reminder.objects.filter(appointment__in=appointments, status__in=LIVE).update(
-        status=ReminderStatus.WITHDRAWN
-    )
+    Reminder.objects.filter(
+        appointment__in=appointments, status__in=LIVE, kind__in=VISIT_KINDS
+    ).update(status=ReminderStatus.WITHDRAWN)
+    for plan_id in sorted({a.plan_id for a in appointments if a.plan_id is not None}):
+        reminders_course(plan_id, now=now)
     booked = [a for a in appointments if a.status == AppointmentStatus.BOOKED]
     if not booked:
         return []
@@ -110,6 +143,69 @@ def reminders_plan(
     )
 
 
+def reminders_course(plan: TreatmentPlan | int, *, now: datetime | None = None) -> list[Reminder]:
+    """Write the course's messages afresh from the course as it stands (call in the transaction
+    of any change to its sessions): first results, "book your next session" and the nudge
+    before its window closes, the review invitation. Those they replace are withdrawn."""
+    now = now or timezone.now()
+    plan = plan if isinstance(plan, TreatmentPlan) else TreatmentPlan.objects.get(pk=plan)
+    Reminder.objects.filter(appointment__plan=plan, status__in=LIVE, kind__in=COURSE_KINDS).update(
+        status=ReminderStatus.WITHDRAWN
+    )
+    profile = PatientProfile.objects.filter(user_id=plan.patient_id).first()
+    if not plan.is_open or profile is None or not profile.care_reminders_consent:
+        return []
+    sessions = {
+        a.session_number: a
+        for a in Appointment.objects.filter(plan=plan, status__in=HELD).order_by("starts_at")
+    }
+    zone = clinic_zone()
+    course = Course(
+        sessions=plan.sessions,
+        min_days=plan.interval_min_days,
+        max_days=plan.interval_max_days,
+        review_after=plan.review_after_session,
+        first_results_weeks=plan.first_results_from_weeks,
+        held={n: a.starts_at.astimezone(zone).date() for n, a in sessions.items() if n},
+    )
+    due = course_reminders(
+        course, schedule=_course_schedule(ReminderPolicy.current()), now=now, zone=zone
+    )
+    channel = _channel(profile)
+    return Reminder.objects.bulk_create(
+        Reminder(
+            patient_id=plan.patient_id,
+            appointment=sessions[number],
+            kind=kind,
+            channel=channel,
+            due_at=at,
+        )
+        for number, kind, at in due
+    )
+
+
+def _still_wanted(reminder: Reminder, now: datetime) -> bool:
+    """Whether the message still makes sense as its time comes (the course may have moved on
+    in ways no booking change saw: a plan stopped, a visit marked missed)."""
+    appointment = reminder.appointment
+    if reminder.kind in BEFORE_VISIT:
+        return appointment.status == AppointmentStatus.BOOKED and (
+            reminder.kind == ReminderKind.CONFIRMATION or appointment.starts_at > now
+        )
+    if appointment.status not in HELD:
+        return False
+    if reminder.kind == ReminderKind.AFTERCARE:
+        return True
+    plan = appointment.plan
+    if plan is None or not plan.is_open:
+        return False
+    if reminder.kind in (ReminderKind.BOOK_NEXT, ReminderKind.WINDOW_CLOSING):
+        return not Appointment.objects.filter(
+            plan=plan, status__in=HELD, session_number__gt=appointment.session_number or 0
+        ).exists()
+    return True
+
+
 def reminders_dispatch(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
     """Claim the reminders now due and return their ids, to be handed to workers once this
     transaction commits. Two dispatchers at once never claim the same row."""
@@ -117,13 +213,13 @@ def reminders_dispatch(*, now: datetime | None = None, limit: int = 1000) -> lis
     token = uuid.uuid4().hex
     with transaction.atomic():
         # A worker that died while sending may have sent: never send again, show it instead.
-        Reminder.objects.filter(status=ReminderStatus.SENDING, sending_at__lt=now - LEASE).update(
+        Reminder.objects.filter(status=ReminderStatus.SENDING, sending_at__lt=now - lease()).update(
             status=ReminderStatus.FAILED,
             last_error="A worker stopped while sending: check whether it went before resending.",
         )
         due = Reminder.objects.filter(
             Q(status=ReminderStatus.PENDING, due_at__lte=now)
-            | Q(status=ReminderStatus.QUEUED, queued_at__lt=now - LEASE)
+            | Q(status=ReminderStatus.QUEUED, queued_at__lt=now - lease())
         ).order_by("due_at")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
@@ -153,10 +249,7 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         "appointment__doctor",
         "patient__profile",
     ).get(pk=reminder_id)
-    late = reminder.kind in (ReminderKind.PRE_CARE, ReminderKind.SOON) and (
-        reminder.appointment.starts_at <= now
-    )
-    if reminder.appointment.status != AppointmentStatus.BOOKED or late:
+    if not _still_wanted(reminder, now):
         reminder.status = ReminderStatus.WITHDRAWN
         reminder.save(update_fields=["status"])
         return "withdrawn"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import course_views, views, waitlist_views
+from bookings import course_views, link_views, views, waitlist_views
 
 urlpatterns = [
     path("book/consultation/", views.consultation_book, name="consultation-book"),
@@ -30,6 +30,7 @@ urlpatterns = [
         "waitlist/<int:entry_id>/leave", waitlist_views.waitlist_leave_view, name="waitlist-leave"
     ),
     path("waitlist/", waitlist_views.waitlist_list, name="waitlist"),
+    path("m/<str:token>", link_views.message_link, name="message-link"),
     path("offers/<int:offer_id>/", waitlist_views.offer_detail, name="waitlist-offer"),
     path(
         "offers/<int:offer_id>/<slug:decision>",

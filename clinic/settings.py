@@ -40,6 +40,8 @@ PHONENUMBER_DB_FORMAT = "E164"
 # How long an email-confirmation or invitation link works.
 ACCOUNT_LINK_DAYS = env_int("ACCOUNT_LINK_DAYS", 3, minimum=1)
 PASSWORD_RESET_TIMEOUT = ACCOUNT_LINK_DAYS * 24 * 3600
+# Links in reminders (confirm, cancel, move a visit) work until the visit, and this long at most.
+MESSAGE_LINK_MAX_AGE_DAYS = env_int("MESSAGE_LINK_MAX_AGE_DAYS", 90, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -172,9 +174,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+# Due reminders are rows; beat runs the dispatcher that hands them to workers this often, and a
+# row handed out but not taken within the lease is handed out again (bookings/reminders.py).
+REMINDER_DISPATCH_SECONDS = env_int("REMINDER_DISPATCH_SECONDS", 60, minimum=1)
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Due reminders are rows; this hands them to workers (bookings/reminders.py).
-    "dispatch-reminders": {"task": "bookings.tasks.dispatch_reminders", "schedule": 60.0},
+    "dispatch-reminders": {
+        "task": "bookings.tasks.dispatch_reminders",
+        "schedule": float(REMINDER_DISPATCH_SECONDS),
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------------

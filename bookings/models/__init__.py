@@ -22,6 +22,9 @@ from bookings.models.calendars import (
     WorkingHours,
 )
 from bookings.models.reminders import (
+    BEFORE_VISIT,
+    COURSE_KINDS,
+    LinkUse,
     Reminder,
     ReminderChannel,
     ReminderKind,
@@ -38,6 +41,8 @@ from bookings.models.waitlist import (
 
 __all__ = [
     "AREA_CHOICES",
+    "BEFORE_VISIT",
+    "COURSE_KINDS",
     "LONGEST_RESERVATION",
     "MAX_BUFFER_MINUTES",
     "MAX_DURATION_MINUTES",
@@ -48,6 +53,7 @@ __all__ = [
     "BookingPolicy",
     "Closure",
     "EntryStatus",
+    "LinkUse",
     "OfferStatus",
     "Reminder",
     "ReminderChannel",

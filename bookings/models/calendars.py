@@ -297,6 +297,8 @@ class Appointment(models.Model):
     cancel_reason = models.CharField(max_length=200, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The patient said they will come (the link in the pre-care message); cleared by a move.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -344,3 +346,4 @@ class Appointment(models.Model):
         self.device_id = device_id
         self.room_id = room_id
         self.status = AppointmentStatus.BOOKED
+        self.confirmed_at = None

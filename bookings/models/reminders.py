@@ -17,6 +17,21 @@ class ReminderKind(models.TextChoices):
     PRE_CARE = "pre_care", "Pre-care, before the visit"
     SOON = "soon", "Shortly before the visit"
     AFTERCARE = "aftercare", "Aftercare, the morning after"
+    FIRST_RESULTS = "first_results", "First results, weeks after the first session"
+    BOOK_NEXT = "book_next", "Book your next session, as its window opens"
+    WINDOW_CLOSING = "window_closing", "Next session's window closing soon"
+    REVIEW = "review", "Invitation to the doctor's review"
+
+
+# Kinds about a visit to come: pointless once it has begun or is no longer booked.
+BEFORE_VISIT = (ReminderKind.CONFIRMATION, ReminderKind.PRE_CARE, ReminderKind.SOON)
+# Kinds about the course, written afresh from the course whenever it changes.
+COURSE_KINDS = (
+    ReminderKind.FIRST_RESULTS,
+    ReminderKind.BOOK_NEXT,
+    ReminderKind.WINDOW_CLOSING,
+    ReminderKind.REVIEW,
+)
 
 
 class ReminderStatus(models.TextChoices):
@@ -60,10 +75,12 @@ class Reminder(models.Model):
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"])]
         constraints = [
-            # A booking change withdraws what it replaces, so one live reminder of a kind.
+            # A booking change withdraws what it replaces, so one live reminder of a kind. One
+            # being sent as the change lands is not replaced: it finishes, or finds its visit
+            # gone and stops.
             models.UniqueConstraint(
                 fields=["appointment", "kind"],
-                condition=Q(status__in=["pending", "queued", "sending"]),
+                condition=Q(status__in=["pending", "queued"]),
                 name="one_live_reminder_per_kind",
             )
         ]
@@ -86,6 +103,28 @@ class ReminderPolicy(models.Model):
     )
     send_aftercare = models.BooleanField(default=True)
     aftercare_at = models.TimeField(default=time(9), help_text="The morning after a session.")
+    send_first_results = models.BooleanField(
+        default=True, help_text="When the plan expects first results after session 1."
+    )
+    send_book_next = models.BooleanField(
+        default=True, help_text="When the next session's window opens with it still unbooked."
+    )
+    window_closing_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MaxValueValidator(28)],
+        help_text="Nudge this many days before the next session's window closes (0: never).",
+    )
+    send_review = models.BooleanField(
+        default=True, help_text="Invite to the doctor's review after the plan's review session."
+    )
+    review_after_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="Days after the review session the invitation goes.",
+    )
+    course_messages_at = models.TimeField(
+        default=time(10), help_text="Course messages (results, next session, review) go then."
+    )
     quiet_from = models.TimeField(default=time(21), help_text="No message from this time...")
     quiet_until = models.TimeField(default=time(8), help_text="...until this one.")
     max_attempts = models.PositiveSmallIntegerField(
@@ -103,3 +142,16 @@ class ReminderPolicy(models.Model):
     def current(cls) -> ReminderPolicy:
         policy, _ = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class LinkUse(models.Model):
+    """A link from a message that changed something (confirm, cancel), used: its nonce is
+    taken, so the same link never acts twice (bookings/links.py)."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} link for appointment {self.appointment_id}"

@@ -28,3 +28,11 @@ def bobs_visit(clinic, bob):
         return appointment_book(
             patient=bob, treatment_type=clinic.session, starts_at=FREED, booked_by=bob
         )
+
+
+@pytest.fixture
+def consenting(alice):
+    """Alice, who agreed to care reminders."""
+    alice.profile.care_reminders_consent = True
+    alice.profile.save()
+    return alice

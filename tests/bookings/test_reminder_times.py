@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.reminder_times import Quiet, Schedule, visit_reminders
+from bookings.reminder_times import (
+    Course,
+    CourseSchedule,
+    Quiet,
+    Schedule,
+    course_reminders,
+    visit_reminders,
+)
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT = Schedule(
@@ -96,3 +103,74 @@ def test_no_reminder_is_due_in_quiet_hours_in_the_past_or_out_of_order(
     assert due["aftercare"].astimezone(LONDON).date() >= starts_at.astimezone(
         LONDON
     ).date() + timedelta(days=1)
+
+
+COURSE_SCHEDULE = CourseSchedule(
+    first_results=True,
+    book_next=True,
+    closing_days=7,
+    review_after_days=7,
+    at=time(10),
+    quiet=Quiet(time(21), time(8)),
+)
+
+
+@st.composite
+def courses(draw):
+    sessions = draw(st.integers(2, 10))
+    min_days = draw(st.integers(14, 56))
+    max_days = draw(st.integers(min_days, 56))
+    held_numbers = draw(st.sets(st.integers(1, sessions)))
+    day, held = date(2027, 1, 4), {}
+    for number in sorted(held_numbers):
+        held[number] = day
+        day += timedelta(days=draw(st.integers(min_days, max_days)))
+    return Course(
+        sessions=sessions,
+        min_days=min_days,
+        max_days=max_days,
+        review_after=draw(st.integers(1, sessions)),
+        first_results_weeks=draw(st.integers(2, 4)),
+        held=held,
+    )
+
+
+@given(courses(), st.integers(0, 400))
+def test_course_messages_follow_the_course_and_are_never_late(course, days_on):
+    now = at(date(2027, 1, 1), 12) + timedelta(days=days_on)
+    due = course_reminders(course, schedule=COURSE_SCHEDULE, now=now, zone=LONDON)
+    kinds = [kind for _, kind, _ in due]
+    assert len(kinds) == len(set(kinds))  # at most one of each
+    for session, kind, moment in due:
+        assert moment > now
+        assert session in course.held  # a message hangs on a session booked or done
+        local = moment.astimezone(LONDON)
+        assert local.time() == time(10)
+        if kind in ("book_next", "window_closing"):
+            assert session + 1 not in course.held
+            gap = (local.date() - course.held[session]).days
+            assert course.min_days <= gap <= course.max_days  # inside the next one's window
+    by_kind = {kind: moment for _, kind, moment in due}
+    if "book_next" in by_kind and "window_closing" in by_kind:
+        assert by_kind["book_next"] < by_kind["window_closing"]
+
+
+def test_book_next_asks_for_the_first_gap_only():
+    course = Course(
+        sessions=5,
+        min_days=14,
+        max_days=28,
+        review_after=3,
+        first_results_weeks=2,
+        held={1: date(2027, 1, 4), 2: date(2027, 1, 25), 4: date(2027, 3, 1)},
+    )
+    due = course_reminders(
+        course, schedule=COURSE_SCHEDULE, now=at(date(2027, 1, 1), 12), zone=LONDON
+    )
+    assert [(s, k) for s, k, _ in due] == [
+        (1, "first_results"),
+        (2, "book_next"),
+        (2, "window_closing"),
+    ]
+    assert due[1][2] == at(date(2027, 2, 8), 10)  # 14 days after session 2
+    assert due[2][2] == at(date(2027, 2, 15), 10)  # a week before day 28

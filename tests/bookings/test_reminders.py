@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings import messages
 from bookings.models import Reminder, ReminderStatus
 from bookings.reminders import (
-    LEASE,
+    lease,
     reminder_retry,
     reminder_send,
     reminders_dispatch,
@@ -19,6 +19,7 @@ from bookings.reminders import (
 )
 from bookings.services import appointment_book, appointment_cancel, session_move
 from tests.bookings.clinics import local, make_clinic, utc
+from tests.bookings.reminding import kinds, run_due
 from tests.bookings.waitlists import BOOKED_ON, approved_plan, book_course
 
 VISIT = local(date(2027, 3, 10), 10)  # a Wednesday
@@ -30,13 +31,6 @@ def clinic(db):
         return make_clinic()
 
 
-@pytest.fixture
-def consenting(alice):
-    alice.profile.care_reminders_consent = True
-    alice.profile.save()
-    return alice
-
-
 def book(clinic, patient, starts_at=VISIT, treatment=None):
     with time_machine.travel(BOOKED_ON, tick=False):
         return appointment_book(
@@ -45,16 +39,6 @@ def book(clinic, patient, starts_at=VISIT, treatment=None):
             starts_at=starts_at,
             booked_by=patient,
         )
-
-
-def run_due(at):
-    """What beat and a worker do at `at`: dispatch, then send each claimed reminder."""
-    with time_machine.travel(at, tick=False):
-        return [reminder_send(pk) for pk in reminders_dispatch()]
-
-
-def kinds(appointment, status="pending"):
-    return sorted(appointment.reminders.filter(status=status).values_list("kind", flat=True))
 
 
 def test_booking_a_session_writes_its_reminders_in_the_same_transaction(clinic, consenting):
@@ -201,14 +185,14 @@ def test_a_task_the_broker_lost_is_handed_out_again_and_a_send_cut_short_is_not_
     book(clinic, consenting)
     with time_machine.travel(BOOKED_ON, tick=False):
         lost = reminders_dispatch()  # the broker loses these tasks
-    with time_machine.travel(BOOKED_ON + LEASE + timedelta(minutes=1), tick=False):
+    with time_machine.travel(BOOKED_ON + lease() + timedelta(minutes=1), tick=False):
         again = reminders_dispatch()
         assert again == lost
         # A worker takes it and dies while sending.
         Reminder.objects.filter(pk__in=again).update(
             status=ReminderStatus.SENDING, sending_at=utc(2027, 2, 20, 9, 12)
         )
-    with time_machine.travel(BOOKED_ON + 3 * LEASE, tick=False):
+    with time_machine.travel(BOOKED_ON + 3 * lease(), tick=False):
         assert reminders_dispatch() == []
     stuck = Reminder.objects.get(pk=again[0])
     assert stuck.status == ReminderStatus.FAILED
