@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import course_views, link_views, views, waitlist_views
+from bookings import course_views, link_views, reminder_views, views, waitlist_views
 
 urlpatterns = [
     path("book/consultation/", views.consultation_book, name="consultation-book"),
@@ -31,6 +31,12 @@ urlpatterns = [
     ),
     path("waitlist/", waitlist_views.waitlist_list, name="waitlist"),
     path("m/<str:token>", link_views.message_link, name="message-link"),
+    path("messages/failed/", reminder_views.failed_messages, name="failed-messages"),
+    path(
+        "messages/failed/<int:reminder_id>/<slug:decision>",
+        reminder_views.failed_message_decide,
+        name="failed-message-decide",
+    ),
     path("offers/<int:offer_id>/", waitlist_views.offer_detail, name="waitlist-offer"),
     path(
         "offers/<int:offer_id>/<slug:decision>",
