@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install chromium run test lint format bench lock demo clean
+.PHONY: install chromium redis run test lint format bench lock demo clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# The worker tests start Redis servers of their own (and stop them, to test an outage).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+		else echo "The worker tests need Redis: sudo apt-get install redis-server"; exit 1; fi; }
+
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo_data
@@ -33,7 +39,7 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo_data
 
-test: install chromium
+test: install chromium redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -49,7 +49,5 @@ def failed_message_decide(request: HttpRequest, reminder_id: int, decision: str)
             messages.success(request, f"The message to {reminder.patient} is dropped.")
     else:
         messages.error(request, "Choose to send it again or to drop it.")
-        return render(
-            request, "bookings/failed_messages.html", {"failed": [reminder]}, status=400
-        )
+        return render(request, "bookings/failed_messages.html", {"failed": [reminder]}, status=400)
     return redirect("failed-messages")

@@ -50,6 +50,7 @@ from clinic.models import PatientProfile
 from planner.models import TreatmentPlan
 
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720, 1440, 1440, 1440)]
+BATCH = 1000  # rows claimed by one dispatch query
 VISIT_KINDS = [k for k in ReminderKind if k not in COURSE_KINDS]
 LIVE = [ReminderStatus.PENDING, ReminderStatus.QUEUED]
 # Visits a course message may follow: booked (perhaps not yet marked done), or taken place.
@@ -206,7 +207,7 @@ def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     return True
 
 
-def reminders_dispatch(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+def reminders_dispatch(*, now: datetime | None = None, limit: int = BATCH) -> list[int]:
     """Claim the reminders now due and return their ids, to be handed to workers once this
     transaction commits. Two dispatchers at once never claim the same row."""
     now = now or timezone.now()
@@ -232,6 +233,13 @@ def reminders_dispatch(*, now: datetime | None = None, limit: int = 1000) -> lis
                 "pk", flat=True
             )
         )
+
+
+def reminders_release(ids: Sequence[int]) -> int:
+    """Put claimed reminders that were never handed to a worker back in the queue."""
+    return Reminder.objects.filter(pk__in=list(ids), status=ReminderStatus.QUEUED).update(
+        status=ReminderStatus.PENDING, claim=""
+    )
 
 
 def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import transaction
+import time
 
-from bookings.reminders import reminder_send, reminders_dispatch
+from celery import shared_task
+from kombu.exceptions import OperationalError
+
+from bookings.reminders import BATCH, reminder_send, reminders_dispatch, reminders_release
+
+BUDGET_SECONDS = 45  # a dispatch run ends before the next beat tick would start another
 
 
 @shared_task(ignore_result=True)
 def dispatch_reminders() -> int:
-    """Every minute (beat): claim the reminders now due and hand each to a send task."""
-    ids = reminders_dispatch()
-    transaction.on_commit(lambda: [send_reminder.delay(pk) for pk in ids])
-    return len(ids)
+    """Every minute (beat): claim the reminders now due, a batch at a time, and hand each to a
+    send task. Rows claimed but not handed over (the broker went away) are put back at once
+    rather than waiting for their lease."""
+    handed = 0
+    deadline = time.monotonic() + BUDGET_SECONDS
+    while time.monotonic() < deadline:
+        ids = reminders_dispatch()
+        for n, pk in enumerate(ids):
+            try:
+                send_reminder.delay(pk)
+            except OperationalError:
+                reminders_release(ids[n:])
+                raise
+        handed += len(ids)
+        if len(ids) < BATCH:
+            break
+    return handed
 
 
 @shared_task(ignore_result=True)
