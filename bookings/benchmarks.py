@@ -4,8 +4,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import shutil
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from functools import cache
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -13,6 +18,10 @@ from bookings.availability import clinic_zone, free_slots
 from bookings.models import (
     Appointment,
     BookingPolicy,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderStatus,
     Resource,
     ResourceKind,
     TreatmentKind,
@@ -22,10 +31,11 @@ from bookings.models import (
 from bookings.series import SeriesProposal, propose_series
 from clinic.bench import Timed, benchmark
 from clinic.models import User
+from clinic.processes import CeleryWorker, RedisServer, mail_reminder_ids, publish, wait_for
 from planner.rules import Concern, Window
 
 APPOINTMENTS = 20_000
-OPEN, CLOSE = time(7), time(21)
+OPEN, CLOSE = clock(7), clock(21)
 BLOCK = timedelta(minutes=45)  # each room sees one patient every 45 minutes
 
 
@@ -190,3 +200,61 @@ def series_per_day_loop() -> Timed:
         return chosen
 
     return loop
+
+
+DUE_REMINDERS = 10_000
+
+
+@benchmark("reminders.dispatch", runs=1, warmup=0, count_queries=False)
+def reminders_dispatch() -> Timed:
+    """10,000 reminders due at once, dispatched and sent by one worker process (solo pool)
+    through a Redis of its own, to the file email backend: messages per second, and how many
+    went twice (must be 0)."""
+    busy_clinic()
+    patient = User.objects.get(email="bench-patient@example.com")
+    visits = Appointment.objects.filter(patient=patient).order_by("pk")[:DUE_REMINDERS]
+    due = timezone.now() - timedelta(minutes=1)
+    Reminder.objects.bulk_create(
+        (
+            Reminder(
+                patient=patient,
+                appointment=visit,
+                kind=ReminderKind.CONFIRMATION,
+                channel=ReminderChannel.EMAIL,
+                due_at=due,
+            )
+            for visit in visits
+        ),
+        batch_size=2000,
+    )
+    folder = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
+    redis = RedisServer().start()
+    worker = CeleryWorker(redis.url, folder).start()
+
+    def dispatch() -> dict[str, object]:
+        try:
+            start = time.perf_counter()
+            publish(redis.url, "bookings.tasks.dispatch_reminders")
+            wait_for(
+                lambda: (
+                    Reminder.objects.filter(status=ReminderStatus.SENT).count() == DUE_REMINDERS
+                ),
+                timeout=3600,
+                what=f"{DUE_REMINDERS} reminders to be sent",
+                every=0.2,
+            )
+            elapsed = time.perf_counter() - start
+            mailed = mail_reminder_ids(worker.mail)
+        finally:
+            worker.stop()
+            redis.stop()
+        if len(mailed) != DUE_REMINDERS:
+            raise AssertionError(f"{len(mailed)} of {DUE_REMINDERS} reminders were mailed.")
+        shutil.rmtree(folder)
+        return {
+            "messages": DUE_REMINDERS,
+            "per_second": round(DUE_REMINDERS / elapsed, 1),
+            "duplicates": sum(n - 1 for n in mailed.values()),
+        }
+
+    return dispatch

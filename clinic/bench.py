@@ -2,7 +2,9 @@
 
 Each app may have a `benchmarks` module whose functions are registered with `@benchmark`. A
 registered function sets up its data and returns the callable to time; the harness times it
-`runs` times, counts its SQL queries on one extra run, and reports median and p95.
+`runs` times, counts its SQL queries on one extra run, and reports median and p95. A benchmark
+of other processes (a worker) skips the query count (`count_queries=False`), and its callable
+may return a dict of its own figures (messages per second, say), added to the report.
 """
 
 from __future__ import annotations
@@ -28,19 +30,30 @@ class Benchmark:
     warmup: int
     # Another benchmark's name: the report gives this one's median as a multiple of that one's.
     compare_to: str | None = None
+    count_queries: bool = True
 
 
 REGISTRY: dict[str, Benchmark] = {}
 
 
 def benchmark(
-    name: str, *, runs: int = 200, warmup: int = 5, compare_to: str | None = None
+    name: str,
+    *,
+    runs: int = 200,
+    warmup: int = 5,
+    compare_to: str | None = None,
+    count_queries: bool = True,
 ) -> Callable[[Callable[[], Timed]], Callable[[], Timed]]:
     def register(setup: Callable[[], Timed]) -> Callable[[], Timed]:
         if name in REGISTRY:
             raise ValueError(f"Two benchmarks are named {name!r}.")
         REGISTRY[name] = Benchmark(
-            name=name, setup=setup, runs=runs, warmup=warmup, compare_to=compare_to
+            name=name,
+            setup=setup,
+            runs=runs,
+            warmup=warmup,
+            compare_to=compare_to,
+            count_queries=count_queries,
         )
         return setup
 
@@ -70,15 +83,20 @@ def run_benchmark(bench: Benchmark) -> dict[str, Any]:
     timed = bench.setup()
     for _ in range(bench.warmup):
         timed()
-    with CaptureQueriesContext(connection) as queries:
-        timed()
-    # Read now: the next request clears the connection's query log the slice points into.
-    query_count = len(queries.captured_queries)
+    query_count = None
+    if bench.count_queries:
+        with CaptureQueriesContext(connection) as queries:
+            timed()
+        # Read now: the next request clears the connection's query log the slice points into.
+        query_count = len(queries.captured_queries)
     samples_ms = []
+    figures: dict[str, Any] = {}
     for _ in range(bench.runs):
         start = time.perf_counter()
-        timed()
+        outcome = timed()
         samples_ms.append((time.perf_counter() - start) * 1000)
+        if isinstance(outcome, dict):
+            figures = outcome
     return {
         "name": bench.name,
         "median_ms": round(statistics.median(samples_ms), 3),
@@ -86,6 +104,7 @@ def run_benchmark(bench: Benchmark) -> dict[str, Any]:
         "min_ms": round(min(samples_ms), 3),
         "queries": query_count,
         "runs": bench.runs,
+        **figures,
     }
 
 

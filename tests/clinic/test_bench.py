@@ -25,3 +25,17 @@ def test_a_benchmark_of_a_failing_page_fails_instead_of_measuring_it(db):
     bench = Benchmark(name="missing", setup=lambda: expect_ok(Client(), "/nope"), runs=1, warmup=0)
     with pytest.raises(AssertionError, match="answered 404"):
         run_benchmark(bench)
+
+
+def test_a_benchmark_of_other_processes_reports_its_own_figures_and_no_query_count(db):
+    result = run_benchmark(
+        Benchmark(
+            name="throughput",
+            setup=lambda: lambda: {"per_second": 12.5, "duplicates": 0},
+            runs=1,
+            warmup=0,
+            count_queries=False,
+        )
+    )
+    assert result["queries"] is None
+    assert (result["per_second"], result["duplicates"]) == (12.5, 0)

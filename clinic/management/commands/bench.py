@@ -70,11 +70,16 @@ class Command(BaseCommand):
     def _table(results: list[dict[str, Any]]) -> str:
         header = f"{'benchmark':<28}{'median ms':>11}{'p95 ms':>10}{'queries':>9}{'runs':>7}"
         lines = [header, "-" * len(header)]
+        known = {"name", "median_ms", "p95_ms", "min_ms", "queries", "runs"}
         for row in results:
+            queries = "-" if row["queries"] is None else row["queries"]
             lines.append(
                 f"{row['name']:<28}{row['median_ms']:>11.3f}{row['p95_ms']:>10.3f}"
-                f"{row['queries']:>9}{row['runs']:>7}"
+                f"{queries:>9}{row['runs']:>7}"
             )
+            extra = {k: v for k, v in row.items() if k not in known | {"ratio", "compared_to"}}
+            if extra:
+                lines.append("  " + ", ".join(f"{k}={v}" for k, v in extra.items()))
             if "ratio" in row:
                 lines.append(f"  {row['ratio']}x the median of {row['compared_to']}")
         return "\n".join(lines)
