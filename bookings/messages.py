@@ -121,8 +121,28 @@ LINKS = {
 }
 
 
+def _offer_context(reminder: Reminder) -> dict[str, object]:
+    offer = reminder.offer
+    assert offer is not None
+    entry = offer.entry
+    return {
+        "reminder": reminder,
+        "patient": reminder.patient,
+        "offer": offer,
+        "entry": entry,
+        "session": f"session {entry.session_number} of {entry.plan.sessions}",
+        "when": timezone.localtime(offer.starts_at),
+        "until": timezone.localtime(offer.expires_at),
+        "clinic_name": settings.CLINIC_NAME,
+        "link": settings.SITE_URL + reverse("waitlist-offer", args=[offer.pk]),
+    }
+
+
 def _context(reminder: Reminder) -> dict[str, object]:
+    if reminder.offer_id is not None:
+        return _offer_context(reminder)
     appointment = reminder.appointment
+    assert appointment is not None
     plan = appointment.plan
     session = ""
     if plan is not None and appointment.session_number:
@@ -168,6 +188,7 @@ SUBJECTS = {
     ReminderKind.BOOK_NEXT: "Time to book your {next_session}",
     ReminderKind.WINDOW_CLOSING: "Book your {next_session} by {closes:%a %d %b}",
     ReminderKind.REVIEW: "Your review with the doctor after {what}",
+    ReminderKind.WAITLIST_OFFER: "A sooner time for your {what}: {when:%a %d %b at %H:%M}",
 }
 # The button under an email's text: its label and the context's link it opens.
 BUTTONS = {
@@ -177,13 +198,14 @@ BUTTONS = {
     ReminderKind.BOOK_NEXT: ("Book your next session", "book_link"),
     ReminderKind.WINDOW_CLOSING: ("Book your next session", "book_link"),
     ReminderKind.REVIEW: ("Book your review", "review_link"),
+    ReminderKind.WAITLIST_OFFER: ("See the time and take it", "link"),
 }
 
 
 def render_email(reminder: Reminder) -> EmailMultiAlternatives:
     context = _context(reminder)
     kind = ReminderKind(reminder.kind)
-    what = context["session"] or str(reminder.appointment.treatment_type).lower()
+    what = context["session"] or str(getattr(reminder.appointment, "treatment_type", "")).lower()
     subject = SUBJECTS[kind].format(what=what, **context)
     text = render_to_string(f"bookings/reminders/{reminder.kind}.txt", context)
     button = BUTTONS.get(kind)
@@ -200,7 +222,7 @@ def render_email(reminder: Reminder) -> EmailMultiAlternatives:
     )
     email.extra_headers["X-Clinic-Reminder"] = str(reminder.pk)
     email.attach_alternative(html, "text/html")
-    if reminder.kind in BEFORE_VISIT:
+    if reminder.kind in BEFORE_VISIT and reminder.appointment is not None:
         plan = reminder.appointment.plan
         visits = context["course"] or [reminder.appointment]
         ics = calendar_file(visits, sessions=plan.sessions if plan else None)  # type: ignore[arg-type]

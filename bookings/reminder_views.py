@@ -22,7 +22,7 @@ SHOWN = 200  # the newest; older failures are in the admin
 def failed_messages(request: HttpRequest) -> HttpResponse:
     failed = list(
         Reminder.objects.filter(status=ReminderStatus.FAILED)
-        .select_related("patient", "appointment__treatment_type", "appointment__plan")
+        .select_related("patient", "appointment__treatment_type", "appointment__plan", "offer")
         .order_by("-due_at", "-pk")[:SHOWN]
     )
     audit_record_many(

@@ -30,12 +30,14 @@ from bookings.models import (
     COURSE_KINDS,
     Appointment,
     AppointmentStatus,
+    OfferStatus,
     Reminder,
     ReminderChannel,
     ReminderKind,
     ReminderPolicy,
     ReminderStatus,
     TreatmentKind,
+    WaitlistOffer,
 )
 from bookings.reminder_times import (
     Course,
@@ -144,6 +146,28 @@ def reminders_plan(
     )
 
 
+def reminders_offer(
+    offers: Sequence[WaitlistOffer], *, now: datetime | None = None
+) -> list[Reminder]:
+    """Tell each patient offered a freed time, at once, on their channel (call in the offer's
+    transaction). The patient asked to wait, so no consent to care reminders is needed."""
+    now = now or timezone.now()
+    profiles = {
+        p.user_id: p
+        for p in PatientProfile.objects.filter(user_id__in={o.entry.patient_id for o in offers})
+    }
+    return Reminder.objects.bulk_create(
+        Reminder(
+            patient_id=offer.entry.patient_id,
+            offer=offer,
+            kind=ReminderKind.WAITLIST_OFFER,
+            channel=_channel(profiles.get(offer.entry.patient_id)),
+            due_at=now,
+        )
+        for offer in offers
+    )
+
+
 def reminders_course(plan: TreatmentPlan | int, *, now: datetime | None = None) -> list[Reminder]:
     """Write the course's messages afresh from the course as it stands (call in the transaction
     of any change to its sessions): first results, "book your next session" and the nudge
@@ -188,7 +212,10 @@ def reminders_course(plan: TreatmentPlan | int, *, now: datetime | None = None) 
 def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     """Whether the message still makes sense as its time comes (the course may have moved on
     in ways no booking change saw: a plan stopped, a visit marked missed)."""
+    if reminder.offer is not None:
+        return reminder.offer.status == OfferStatus.OPEN and reminder.offer.expires_at > now
     appointment = reminder.appointment
+    assert appointment is not None
     if reminder.kind in BEFORE_VISIT:
         return appointment.status == AppointmentStatus.BOOKED and (
             reminder.kind == ReminderKind.CONFIRMATION or appointment.starts_at > now
@@ -255,6 +282,8 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         "appointment__treatment_type",
         "appointment__plan",
         "appointment__doctor",
+        "offer__entry__plan",
+        "offer__entry__appointment",
         "patient__profile",
     ).get(pk=reminder_id)
     if not _still_wanted(reminder, now):

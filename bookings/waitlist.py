@@ -16,15 +16,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from bookings.availability import Calendar, clinic_zone, load_calendar, local_day
+from bookings.availability import Calendar, load_calendar, local_day
 from bookings.models import (
     LONGEST_RESERVATION,
     Appointment,
@@ -36,6 +33,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from bookings.reminders import reminders_offer
 from bookings.series import SeriesProposal, propose_series
 from clinic.models import User
 from clinic.roles import Role, has_role
@@ -233,9 +231,8 @@ def waitlist_offer_time(*, starts_at: datetime, now: datetime | None = None) -> 
         offered.append(
             WaitlistOffer.objects.create(entry=entry, starts_at=starts_at, expires_at=expires_at)
         )
-    if offered:
-        ids = [offer.pk for offer in offered]
-        transaction.on_commit(lambda: _tell(ids))
+    # Each patient is told by a message written with the offer, sent by the workers.
+    reminders_offer(offered, now=now)
     return offered
 
 
@@ -302,27 +299,3 @@ def _suits(
     assert appointment.plan is not None
     window = appointment.plan.window
     return before is None or window.contains((day - before).days)
-
-
-def _tell(offer_ids: list[int]) -> None:
-    """Email each patient offered a time, with the link to take it."""
-    zone = clinic_zone()
-    for offer in WaitlistOffer.objects.filter(pk__in=offer_ids).select_related(
-        "entry__patient", "entry__plan"
-    ):
-        entry = offer.entry
-        when = offer.starts_at.astimezone(zone)
-        until = offer.expires_at.astimezone(zone)
-        link = settings.SITE_URL + reverse("waitlist-offer", args=[offer.pk])
-        send_mail(
-            f"A sooner time for session {entry.session_number} of your course",
-            f"Hello {entry.patient.first_name or entry.patient.email},\n\n"
-            f"A time has come free: {when:%A %d %B %Y at %H:%M}, for session "
-            f"{entry.session_number} of {entry.plan.sessions} of your "
-            f"{entry.plan.get_concern_display().lower()} course.\n\n"
-            f"It is offered to the patients waiting for it; the first to accept it has it. "
-            f"The offer lapses on {until:%A %d %B at %H:%M}.\n\n"
-            f"See what it changes and accept it: {link}\n",
-            None,
-            [entry.patient.email],
-        )

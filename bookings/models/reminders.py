@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from bookings.models.calendars import Appointment
+from bookings.models.waitlist import WaitlistOffer
 
 
 class ReminderKind(models.TextChoices):
@@ -21,6 +22,7 @@ class ReminderKind(models.TextChoices):
     BOOK_NEXT = "book_next", "Book your next session, as its window opens"
     WINDOW_CLOSING = "window_closing", "Next session's window closing soon"
     REVIEW = "review", "Invitation to the doctor's review"
+    WAITLIST_OFFER = "waitlist_offer", "A sooner time, offered from the waitlist"
 
 
 # Kinds about a visit to come: pointless once it has begun or is no longer booked.
@@ -50,13 +52,19 @@ class ReminderChannel(models.TextChoices):
 
 
 class Reminder(models.Model):
-    """One message to one patient about one appointment, due at a moment. Claimed with a
-    conditional update before it is sent, so it goes once however often a worker is told."""
+    """One message to one patient about one appointment (or one waitlist offer), due at a
+    moment. Claimed with a conditional update before it is sent, so it goes once however often
+    a worker is told."""
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders"
     )
-    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="reminders")
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    offer = models.ForeignKey(
+        WaitlistOffer, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)
     channel = models.CharField(max_length=10, choices=ReminderChannel.choices)
     due_at = models.DateTimeField()
@@ -75,6 +83,10 @@ class Reminder(models.Model):
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"])]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False) | Q(offer__isnull=False),
+                name="reminder_is_about_a_visit_or_an_offer",
+            ),
             # A booking change withdraws what it replaces, so one live reminder of a kind. One
             # being sent as the change lands is not replaced: it finishes, or finds its visit
             # gone and stops.
@@ -82,7 +94,7 @@ class Reminder(models.Model):
                 fields=["appointment", "kind"],
                 condition=Q(status__in=["pending", "queued"]),
                 name="one_live_reminder_per_kind",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from bookings.offers import OfferGone, offer_accept, offer_decline
 from bookings.services import appointment_book, appointment_cancel, session_move
 from bookings.waitlist import waitlist_join, waitlist_leave, waitlist_offer_time
 from tests.bookings.clinics import local, resource, utc
+from tests.bookings.reminding import run_due
 from tests.bookings.waitlists import (
     BOOKED_ON,
     CANCELLED_ON,
@@ -30,23 +31,38 @@ from tests.bookings.waitlists import (
 )
 
 
-def test_a_freed_time_inside_the_due_window_is_offered_and_emailed(
-    alice_course, bobs_visit, django_capture_on_commit_callbacks
-):
+def test_a_freed_time_inside_the_due_window_is_offered_and_emailed(alice_course, bobs_visit):
     with time_machine.travel(BOOKED_ON, tick=False):
         entry = join(alice_course, 2)
     assert (entry.earliest, entry.latest) == (date(2027, 3, 15), date(2027, 3, 22))
-    with django_capture_on_commit_callbacks(execute=True):
-        cancel(bobs_visit)
+    cancel(bobs_visit)
     offer = WaitlistOffer.objects.get()
     assert offer.entry == entry
     assert offer.starts_at == FREED
     assert offer.expires_at == CANCELLED_ON + timedelta(hours=12)
-    (message,) = mail.outbox
+    # The message is a row written with the offer, sent by the workers.
+    (reminder,) = offer.reminders.all()
+    assert (reminder.kind, reminder.due_at) == ("waitlist_offer", CANCELLED_ON)
+    mail.outbox.clear()
+    run_due(CANCELLED_ON)
+    (message,) = [m for m in mail.outbox if "sooner time" in m.subject]
     assert message.to == ["alice@example.com"]
+    assert (
+        message.subject == "Pico Clinic: A sooner time for your session 2 of 4: Tue 16 Mar at 10:00"
+    )
     assert "Tuesday 16 March 2027 at 10:00" in message.body
-    assert "session 2 of 4" in message.body
     assert f"/offers/{offer.pk}/" in message.body
+    assert not message.attachments
+
+
+def test_an_offer_lapsed_before_its_message_goes_is_not_sent(alice_course, bobs_visit):
+    with time_machine.travel(BOOKED_ON, tick=False):
+        join(alice_course, 2)
+    cancel(bobs_visit)
+    offer = WaitlistOffer.objects.get()
+    # Twelve hours later the offer has lapsed; a message still waiting for a worker is dropped.
+    assert run_due(offer.expires_at + timedelta(minutes=1)).count("withdrawn") >= 1
+    assert offer.reminders.get().status == "withdrawn"
 
 
 def test_nothing_is_offered_for_a_time_outside_the_window_or_no_sooner(clinic, alice_course, bob):
