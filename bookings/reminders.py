@@ -49,7 +49,7 @@ from bookings.reminder_times import (
     visit_reminders,
 )
 from clinic.models import PatientProfile
-from planner.models import TreatmentPlan
+from planner.models import PlanStatus, TreatmentPlan
 
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720, 1440, 1440, 1440)]
 BATCH = 1000  # rows claimed by one dispatch query
@@ -225,12 +225,15 @@ def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     if reminder.kind == ReminderKind.AFTERCARE:
         return True
     plan = appointment.plan
-    if plan is None or not plan.is_open:
+    if plan is None or plan.status == PlanStatus.STOPPED:
         return False
     if reminder.kind in (ReminderKind.BOOK_NEXT, ReminderKind.WINDOW_CLOSING):
-        return not Appointment.objects.filter(
-            plan=plan, status__in=HELD, session_number__gt=appointment.session_number or 0
-        ).exists()
+        return plan.is_open and not (
+            Appointment.objects.filter(
+                plan=plan, status__in=HELD, session_number__gt=appointment.session_number or 0
+            ).exists()
+        )
+    # First results and the review still make sense once the last session is done.
     return True
 
 

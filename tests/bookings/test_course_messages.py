@@ -11,7 +11,14 @@ from django.core import mail
 from bookings import messages
 from bookings.course import appointment_complete
 from bookings.models import Reminder, ReminderPolicy, ReminderStatus
-from planner.services import plan_adjust, plan_approve, plan_create, plan_stop
+from planner.services import (
+    plan_adjust,
+    plan_approve,
+    plan_complete,
+    plan_create,
+    plan_start,
+    plan_stop,
+)
 from tests.bookings.clinics import local
 from tests.bookings.reminding import kinds, run_due
 from tests.bookings.waitlists import BOOKED_ON, WINDOW, approved_plan, book_course, cancel
@@ -164,3 +171,12 @@ def test_text_messages_for_course_kinds_fit_the_channel(course):
         text = messages.render_text(reminder)
         assert settings.CLINIC_NAME in text
         assert "{{" not in text
+
+
+def test_the_review_invitation_still_goes_when_the_course_was_completed_meanwhile(course, doctor):
+    plan = course[0].plan
+    review_day = DAYS[plan.review_after_session - 1] + timedelta(days=7)
+    with time_machine.travel(local(review_day, 9), tick=False):
+        plan_complete(plan=plan_start(plan=plan, author=doctor), author=doctor)
+    email = sent_at(local(review_day, 10), "review")
+    assert "/book/consultation/" in email.body
