@@ -212,8 +212,10 @@ def reminders_course(plan: TreatmentPlan | int, *, now: datetime | None = None) 
 def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     """Whether the message still makes sense as its time comes (the course may have moved on
     in ways no booking change saw: a plan stopped, a visit marked missed)."""
-    if reminder.offer is not None:
-        return reminder.offer.status == OfferStatus.OPEN and reminder.offer.expires_at > now
+    if reminder.offer_id is not None:  # a waitlist offer (rare: read it on its own)
+        offer = WaitlistOffer.objects.select_related("entry__plan").get(pk=reminder.offer_id)
+        reminder.offer = offer
+        return offer.status == OfferStatus.OPEN and offer.expires_at > now
     appointment = reminder.appointment
     assert appointment is not None
     if reminder.kind in BEFORE_VISIT:
@@ -285,8 +287,6 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         "appointment__treatment_type",
         "appointment__plan",
         "appointment__doctor",
-        "offer__entry__plan",
-        "offer__entry__appointment",
         "patient__profile",
     ).get(pk=reminder_id)
     if not _still_wanted(reminder, now):
