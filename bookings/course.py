@@ -125,9 +125,7 @@ def appointment_no_show(
         raise ValidationError("A patient can be marked a no-show once the time has come.")
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status", "updated_at"])
-    reminders_withdraw(appointment)
-    if appointment.plan_id is not None:
-        reminders_course(appointment.plan_id, now=now)
+    reminders_withdraw(appointment, now=now)
     return appointment
 
 
@@ -414,7 +412,7 @@ def _write(
             target.cancel_reason = "Course re-planned: no longer needed."
             target.save()
             waitlist_close_for(target, now=now)
-            reminders_withdraw(target)
+            reminders_withdraw(target, rewrite_course=False)  # rewritten once, below
             continue
         if step.appointment_id is None:
             treatment_type = treatment_type or TreatmentType.objects.session_for(

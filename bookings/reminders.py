@@ -91,11 +91,18 @@ def _channel(profile: PatientProfile | None) -> str:
     return str(profile.preferred_channel)
 
 
-def reminders_withdraw(appointment: Appointment) -> int:
-    """Withdraw the reminders of a visit not yet handed to a worker (call in its transaction)."""
-    return Reminder.objects.filter(appointment=appointment, status__in=LIVE).update(
+def reminders_withdraw(
+    appointment: Appointment, *, now: datetime | None = None, rewrite_course: bool = True
+) -> int:
+    """Withdraw the reminders of a visit that left the calendar (cancelled, missed) not yet
+    handed to a worker, and write its course's messages afresh without it (call in the
+    change's transaction). A caller rewriting the course itself passes rewrite_course=False."""
+    withdrawn = Reminder.objects.filter(appointment=appointment, status__in=LIVE).update(
         status=ReminderStatus.WITHDRAWN
     )
+    if rewrite_course and appointment.plan_id is not None:
+        reminders_course(appointment.plan_id, now=now)
+    return withdrawn
 
 
 def reminders_plan(
@@ -151,6 +158,8 @@ def reminders_offer(
 ) -> list[Reminder]:
     """Tell each patient offered a freed time, at once, on their channel (call in the offer's
     transaction). The patient asked to wait, so no consent to care reminders is needed."""
+    if not offers:
+        return []
     now = now or timezone.now()
     profiles = {
         p.user_id: p
@@ -212,9 +221,8 @@ def reminders_course(plan: TreatmentPlan | int, *, now: datetime | None = None) 
 def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     """Whether the message still makes sense as its time comes (the course may have moved on
     in ways no booking change saw: a plan stopped, a visit marked missed)."""
-    if reminder.offer_id is not None:  # a waitlist offer (rare: read it on its own)
-        offer = WaitlistOffer.objects.select_related("entry__plan").get(pk=reminder.offer_id)
-        reminder.offer = offer
+    offer = reminder.offer
+    if offer is not None:
         return offer.status == OfferStatus.OPEN and offer.expires_at > now
     appointment = reminder.appointment
     assert appointment is not None
@@ -289,6 +297,10 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         "appointment__doctor",
         "patient__profile",
     ).get(pk=reminder_id)
+    if reminder.offer_id is not None:  # a waitlist offer: rare, so read on its own
+        reminder.offer = WaitlistOffer.objects.select_related("entry__plan").get(
+            pk=reminder.offer_id
+        )
     if not _still_wanted(reminder, now):
         reminder.status = ReminderStatus.WITHDRAWN
         reminder.save(update_fields=["status"])

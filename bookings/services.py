@@ -18,7 +18,7 @@ from bookings.models import (
     ResourceKind,
     TreatmentType,
 )
-from bookings.reminders import reminders_course, reminders_plan, reminders_withdraw
+from bookings.reminders import reminders_plan, reminders_withdraw
 from bookings.series import ProposedSession, SeriesProposal, propose_following
 from bookings.waitlist import waitlist_close_for, waitlist_offer_time
 from bookings.windows import move_effects, move_window
@@ -164,9 +164,7 @@ def appointment_cancel(
     appointment.cancelled_at = now
     appointment.cancel_reason = reason.strip()[:200]
     appointment.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-    reminders_withdraw(appointment)
-    if appointment.plan_id is not None:
-        reminders_course(appointment.plan_id, now=now)
+    reminders_withdraw(appointment, now=now)
     waitlist_close_for(appointment, now=now)
     waitlist_offer_time(starts_at=appointment.starts_at, now=now)
     return appointment
