@@ -13,12 +13,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from bookings.forms import CancelForm
-from bookings.links import LinkProblem, LinkUsed, link_confirm, link_read, link_spend
+from bookings.links import LinkProblem, LinkUsed, link_confirm, link_read, link_spend, used
 from bookings.services import appointment_cancel
-
-USED = LinkProblem(
-    410, "This link has already been used", "Sign in to see your appointment as it is."
-)
 
 
 def _problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
@@ -72,7 +68,7 @@ def message_link(request: HttpRequest, token: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
     except LinkUsed:
-        return _problem(request, USED)
+        return _problem(request, used())
     except (ValidationError, PermissionDenied) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)

@@ -43,6 +43,16 @@ class LinkProblem(Exception):
         self.status, self.title, self.message = status, title, message
 
 
+def invalid(message: str = "Sign in to see your appointments.") -> LinkProblem:
+    return LinkProblem(400, "This link is not valid", message)
+
+
+def used() -> LinkProblem:
+    return LinkProblem(
+        410, "This link has already been used", "Sign in to see your appointment as it is."
+    )
+
+
 def link_make(appointment: Appointment, action: str) -> str:
     """An absolute link to `action` on the visit, for a message."""
     assert action in ACTIONS, action
@@ -69,20 +79,16 @@ def _claim(token: str) -> Claim:
             "Links in our messages work for a limited time. Sign in to see your appointments.",
         ) from None
     except signing.BadSignature:
-        raise LinkProblem(
-            400,
-            "This link is not valid",
+        raise invalid(
             "It may have been cut short when it was copied. Open it from the message again, "
-            "or sign in to see your appointments.",
+            "or sign in to see your appointments."
         ) from None
     try:
         claim = Claim(int(data["a"]), str(data["do"]), int(data["t"]), str(data["n"]))
     except (KeyError, TypeError, ValueError):
-        raise LinkProblem(
-            400, "This link is not valid", "Sign in to see your appointments."
-        ) from None
+        raise invalid() from None
     if claim.action not in ACTIONS:
-        raise LinkProblem(400, "This link is not valid", "Sign in to see your appointments.")
+        raise invalid()
     return claim
 
 
@@ -110,9 +116,7 @@ def link_read(token: str, *, now: datetime | None = None) -> tuple[Claim, Appoin
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise LinkProblem(410, "This visit's time has passed", "Sign in to see your appointments.")
     if claim.action in SINGLE_USE and LinkUse.objects.filter(nonce=claim.nonce).exists():
-        raise LinkProblem(
-            410, "This link has already been used", "Sign in to see your appointment as it is."
-        )
+        raise used()
     return claim, appointment
 
 

@@ -158,6 +158,7 @@ def test_links_stop_working_when_the_visit_begins_or_they_expire(visit, pre_care
         lambda url: url[:-3] + "abc",  # signature altered
         lambda url: url[: len(url) // 2],  # cut short when copied
         lambda url: url.replace("/m/", "/m/x"),
+        lambda url: "http://localhost:8000/m/é:%00",  # not a token at all
     ],
 )
 def test_a_tampered_link_is_refused_with_a_clear_page(visit, pre_care_links, mangle):
