@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.throttling import UserRateThrottle
 
-from bookings.availability import clinic_zone, free_slots
+from bookings.calendars.availability import clinic_zone, free_slots
 from bookings.models import Resource, ResourceKind, TreatmentType
 
 router = Router()

@@ -8,7 +8,8 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from bookings.schema import ensure_sqlite_triggers
+        from bookings.calendars.schema import ensure_sqlite_triggers
+        from bookings.waitlist import receivers  # noqa: F401  (connects the waitlist's receivers)
 
         post_migrate.connect(
             ensure_sqlite_triggers, sender=self, dispatch_uid="bookings.sqlite_triggers"

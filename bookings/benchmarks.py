@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from bookings.availability import clinic_zone, free_slots
+from bookings.calendars.availability import clinic_zone, free_slots
+from bookings.courses.search import SeriesProposal, propose_series
 from bookings.models import (
     Appointment,
     BookingPolicy,
@@ -28,7 +29,6 @@ from bookings.models import (
     TreatmentType,
     WorkingHours,
 )
-from bookings.series import SeriesProposal, propose_series
 from clinic.bench import Timed, benchmark
 from clinic.models import User
 from clinic.processes import CeleryWorker, RedisServer, mail_reminder_ids, publish, wait_for
@@ -234,7 +234,7 @@ def reminders_dispatch() -> Timed:
     def dispatch() -> dict[str, object]:
         try:
             start = time.perf_counter()
-            publish(redis.url, "bookings.tasks.dispatch_reminders")
+            publish(redis.url, "bookings.reminders.tasks.dispatch_reminders")
             wait_for(
                 lambda: (
                     Reminder.objects.filter(status=ReminderStatus.SENT).count() == DUE_REMINDERS

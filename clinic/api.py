@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from bookings.api import router as bookings_router
-from bookings.api_courses import router as courses_router
+from bookings.courses.api import router as courses_router
 from planner.api import router as plans_router
 
 api = NinjaAPI(

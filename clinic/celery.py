@@ -8,4 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 
 app = Celery("clinic")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Every installed app's `tasks` module, and those of the sub-packages that have tasks.
 app.autodiscover_tasks()
+app.autodiscover_tasks(["bookings.reminders"])

@@ -178,12 +178,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 # Due reminders are rows; beat runs the dispatcher that hands them to workers this often, and a
-# row handed out but not taken within the lease is handed out again (bookings/reminders.py).
+# row handed out but not taken within the lease is handed out again
+# (bookings/reminders/services.py).
 REMINDER_DISPATCH_SECONDS = env_int("REMINDER_DISPATCH_SECONDS", 60, minimum=1)
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "dispatch-reminders": {
-        "task": "bookings.tasks.dispatch_reminders",
+        "task": "bookings.reminders.tasks.dispatch_reminders",
         "schedule": float(REMINDER_DISPATCH_SECONDS),
     },
 }
@@ -219,8 +220,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# SMS and WhatsApp reminders (bookings/messages.py): console or file on a laptop, locmem in
-# tests, twilio in production with the TWILIO_* settings below.
+# SMS and WhatsApp reminders (bookings/reminders/messages.py): console or file on a laptop,
+# locmem in tests, twilio in production with the TWILIO_* settings below.
 _TEXT_BACKENDS = ["console", "file", "locmem", "twilio"]
 SMS_BACKEND = env_choice("SMS_BACKEND", "console", _TEXT_BACKENDS)
 WHATSAPP_BACKEND = env_choice("WHATSAPP_BACKEND", "console", _TEXT_BACKENDS)

@@ -46,3 +46,51 @@ def test_no_layer_imports_a_later_one(layer):
         if relative in WIRING or "/migrations/" in relative:
             continue
         assert not imported_apps(path) & later, f"{relative} imports a later layer"
+
+
+# Inside bookings the same holds, by sub-domain (bookings/__init__.py): each sub-package may
+# import those before it in this list, never one after it. The models import none of them; the
+# app's wiring (api, urls, admin, apps, benchmarks) may import them all.
+SUBDOMAINS = ["calendars", "reminders", "appointments", "courses", "waitlist", "visits"]
+BOOKINGS_WIRING = {"api.py", "urls.py", "admin.py", "apps.py", "benchmarks.py", "__init__.py"}
+
+
+def imported_subdomains(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "bookings" and len(parts) > 1 and parts[1] in SUBDOMAINS:
+                found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("subdomain", [*SUBDOMAINS, "models"])
+def test_no_bookings_subdomain_imports_a_later_one(subdomain):
+    allowed = (
+        set(SUBDOMAINS[: SUBDOMAINS.index(subdomain) + 1]) if subdomain in SUBDOMAINS else set()
+    )
+    paths = list((ROOT / "bookings" / subdomain).rglob("*.py"))
+    assert paths, f"bookings/{subdomain} has no modules"
+    for path in paths:
+        relative = path.relative_to(ROOT).as_posix()
+        assert not imported_subdomains(path) - allowed, f"{relative} imports a later sub-domain"
+
+
+def test_bookings_has_no_loose_modules():
+    """Logic lives in a sub-package; only the app's wiring sits at the top of bookings/."""
+    loose = {p.name for p in (ROOT / "bookings").glob("*.py")} - BOOKINGS_WIRING
+    assert not loose, f"move {sorted(loose)} into a sub-package of bookings/"
+
+
+@pytest.mark.parametrize("subdomain", SUBDOMAINS)
+def test_every_bookings_subpackage_says_what_it_owns_and_may_import(subdomain):
+    doc = ast.get_docstring(ast.parse((ROOT / "bookings" / subdomain / "__init__.py").read_text()))
+    assert doc, f"bookings/{subdomain}/__init__.py needs its docstring"
+    assert "Imports:" in doc

@@ -1,5 +1,5 @@
 """The page a link in a message opens: confirm or cancel a visit without signing in, or go on to
-move it; or, for a link that cannot act, a page that says why (bookings/links.py)."""
+move it; or, for a link that cannot act, a page that says why (bookings/reminders/links.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from bookings.forms import CancelForm
-from bookings.links import LinkProblem, LinkUsed, link_confirm, link_read, link_spend, used
-from bookings.services import appointment_cancel
+from bookings.appointments.forms import CancelForm
+from bookings.appointments.services import appointment_cancel
+from bookings.reminders.links import (
+    LinkProblem,
+    LinkUsed,
+    link_confirm,
+    link_read,
+    link_spend,
+    used,
+)
 
 
 def _problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""A patient books a consultation; an appointment's page."""
+"""One visit's pages: a consultation booked, the appointment's page, its .ics, cancelling it."""
 
 from __future__ import annotations
 
@@ -14,33 +14,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bookings.availability import clinic_zone, free_slots, local_day_bounds
-from bookings.course import CourseUnfixable, check_in_opens, course_fix_propose
-from bookings.forms import SEARCH_DAYS, BookSlotForm, CancelForm, CourseSearchForm, SlotSearchForm
-from bookings.ics import calendar_file
-from bookings.models import (
-    Appointment,
-    BookingPolicy,
-    OfferStatus,
-    Resource,
-    TreatmentType,
-    WaitlistEntry,
-    WaitlistOffer,
+from bookings.appointments.forms import (
+    SEARCH_DAYS,
+    BookSlotForm,
+    CancelForm,
+    SlotSearchForm,
 )
-from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
-from bookings.services import (
+from bookings.appointments.services import (
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
-    course_cancel_rest,
-    series_book,
-    session_move,
+    check_in_opens,
 )
-from bookings.windows import move_effects, move_window
+from bookings.calendars.availability import clinic_zone, free_slots, local_day_bounds
+from bookings.calendars.ics import calendar_file
+from bookings.models import (
+    Appointment,
+    TreatmentType,
+)
 from clinic.audit import audit_record
 from clinic.models import User
 from clinic.roles import Role, has_role, role_required
-from planner.models import TreatmentPlan
 
 STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
@@ -150,135 +144,7 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
     )
 
 
-def _course_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
-    """The course, if this person may book or see it: its patient, or staff."""
-    plan = get_object_or_404(TreatmentPlan.objects.select_related("patient"), pk=plan_id)
-    if plan.patient_id == request.user.pk or has_role(request.user, *STAFF):
-        return plan
-    raise Http404("No such course.")
-
-
-def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | SeriesFailure | None:
-    treatment_type = TreatmentType.objects.session_for(
-        concern=plan.concern, area=plan.intake.get("area", "")
-    )
-    if treatment_type is None:
-        return None
-    data = form.cleaned_data
-    zone = clinic_zone()
-    first_start = None
-    if data["first_time"] is not None:
-        first_start = datetime.combine(data["first_day"], data["first_time"], tzinfo=zone)
-    day_start = datetime.combine(data["first_day"], datetime.min.time(), tzinfo=zone)
-    policy = BookingPolicy.current()
-    # "Earliest" counts from the chosen day, never sooner than the minimum notice from now.
-    now = max(timezone.now(), day_start - timedelta(minutes=policy.minimum_notice_minutes))
-    booked = Appointment.objects.active().filter(plan=plan).count()
-    return propose_series(
-        treatment_type=treatment_type,
-        sessions=plan.sessions - booked,
-        window=plan.window,
-        preferences=Preferences(
-            weekdays=frozenset(data["weekdays"]),
-            bands=frozenset(Band(band) for band in data["bands"]),
-            doctor_id=data["doctor"].pk if data["doctor"] else None,
-            same_doctor=data["same_doctor"],
-        ),
-        first_start=first_start,
-        now=now,
-        policy=policy,
-    )
-
-
-@login_required
-def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Choose the first session and the wishes, see the whole course proposed, confirm it."""
-    plan = _course_for(request, plan_id)
-    if plan.patient_id != request.user.pk and not has_role(request.user, Role.RECEPTIONIST):
-        raise Http404("No such course.")
-    if plan.patient_id != request.user.pk:
-        audit_record(request=request, patient=plan.patient, action="booking course")
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    source = request.POST if request.method == "POST" else request.GET
-    form = CourseSearchForm(source or None, initial={"first_day": tomorrow, "same_doctor": True})
-    context: dict[str, object] = {"plan": plan, "form": form}
-    status = 200
-    if form.is_bound and form.is_valid():
-        result = _propose(plan, form)
-        if result is None:
-            messages.error(request, "The clinic has no treatment set up for this concern yet.")
-            status = 409
-        elif isinstance(result, SeriesFailure):
-            context["failure"] = result
-            status = 409
-        elif request.method == "POST" and form.cleaned_data["shown"] == result.fingerprint:
-            try:
-                series_book(plan=plan, proposal=result, booked_by=request.user)
-            except SlotUnavailable as error:
-                messages.error(request, str(error))
-                status = 409
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                status = 400
-            else:
-                messages.success(request, f"Your {len(result.sessions)} sessions are booked.")
-                return redirect("course-detail", plan_id=plan.pk)
-        else:
-            if request.method == "POST":
-                messages.warning(request, "The calendar changed meanwhile: here is the course now.")
-                status = 409
-            names = dict(
-                Resource.objects.filter(pk__in={x.doctor_id for x in result.sessions}).values_list(
-                    "pk", "name"
-                )
-            )
-            context["rows"] = [(session, names[session.doctor_id]) for session in result.sessions]
-            context["fingerprint"] = result.fingerprint
-    elif form.is_bound:
-        status = 400
-    return render(request, "bookings/course_book.html", context, status=status)
-
-
-@login_required
-def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _course_for(request, plan_id)
-    audit_record(request=request, patient=plan.patient, action="viewed course")
-    sessions = list(
-        Appointment.objects.filter(plan=plan)
-        .select_related("doctor", "room")
-        .order_by("session_number", "starts_at")
-    )
-    now = timezone.now()
-    coming = any(a.status == "booked" and a.starts_at > now for a in sessions)
-    waiting = {e.appointment_id: e for e in WaitlistEntry.objects.waiting().filter(plan=plan)}
-    for appointment in sessions:
-        appointment.waitlist_entry = waiting.get(appointment.pk)  # type: ignore[attr-defined]
-        appointment.may_wait = (  # type: ignore[attr-defined]
-            appointment.status == "booked" and appointment.starts_at > now + timedelta(days=1)
-        )
-    fix, unfixable = None, ""
-    if plan.is_open and sessions:
-        try:
-            fix = course_fix_propose(plan)
-        except CourseUnfixable as error:
-            unfixable = str(error)
-    context = {
-        "plan": plan,
-        "appointments": sessions,
-        "coming": coming,
-        "cancel_form": CancelForm(),
-        "fix": fix,
-        "unfixable": unfixable,
-        "first_entry": waiting.get(None),
-        "offers": WaitlistOffer.objects.filter(
-            entry__plan=plan, status=OfferStatus.OPEN, expires_at__gt=now
-        ),
-        "wait_until": timezone.localdate() + timedelta(days=plan.interval_max_days),
-    }
-    return render(request, "bookings/course_detail.html", context)
-
-
-def _ics(content: bytes, filename: str) -> HttpResponse:
+def ics_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -294,22 +160,12 @@ def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
         raise Http404("No such appointment.")
     audit_record(request=request, patient=appointment.patient, action="downloaded appointment")
     sessions = appointment.plan.sessions if appointment.plan else None
-    return _ics(
+    return ics_response(
         calendar_file([appointment], sessions=sessions), f"appointment-{appointment.pk}.ics"
     )
 
 
-@login_required
-def course_ics(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _course_for(request, plan_id)
-    audit_record(request=request, patient=plan.patient, action="downloaded course")
-    appointments = Appointment.objects.filter(plan=plan).select_related(
-        "treatment_type", "doctor", "room"
-    )
-    return _ics(calendar_file(appointments, sessions=plan.sessions), f"course-{plan.pk}.ics")
-
-
-def _cancel(
+def cancel_from_form(
     request: HttpRequest,
     *,
     patient: User,
@@ -349,7 +205,7 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
     )
     if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
         raise Http404("No such appointment.")
-    return _cancel(
+    return cancel_from_form(
         request,
         patient=appointment.patient,
         do=lambda reason, override: appointment_cancel(
@@ -365,81 +221,3 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
         ),
         page=lambda: appointment_detail(request, appointment_id),
     )
-
-
-@require_POST
-@login_required
-def course_cancel_view(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _course_for(request, plan_id)
-    return _cancel(
-        request,
-        patient=plan.patient,
-        do=lambda reason, override: course_cancel_rest(
-            plan=plan, by=request.user, reason=reason, override=override
-        ),
-        done="The rest of the course is cancelled.",
-        action="cancelled course",
-        then=lambda: redirect("course-detail", plan_id=plan.pk),
-        page=lambda: course_detail(request, plan_id),
-    )
-
-
-@login_required
-def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    """Offer only the times inside the session's window; say what the move does to the next
-    session; move it (re-flowing the rest when asked) on confirmation."""
-    appointment = get_object_or_404(
-        Appointment.objects.select_related("patient", "treatment_type", "plan"), pk=appointment_id
-    )
-    if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
-        raise Http404("No such appointment.")
-    if appointment.patient_id != request.user.pk:
-        audit_record(request=request, patient=appointment.patient, action="moving appointment")
-    zone = clinic_zone()
-    today = timezone.localdate()
-    window = move_window(appointment)
-    first, last = window or (today, today + timedelta(days=SEARCH_DAYS * 4))
-    first = max(first, today)
-    status = 200
-    chosen = None
-    if request.method == "POST":
-        form = BookSlotForm(request.POST)
-        if form.is_valid():
-            chosen = form.cleaned_data["starts_at"]
-            try:
-                session_move(
-                    appointment=appointment,
-                    new_start=chosen,
-                    by=request.user,
-                    reflow=bool(request.POST.get("reflow")),
-                )
-            except SlotUnavailable as error:
-                messages.error(request, str(error))
-                status = 409
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                status = 400
-            else:
-                messages.success(request, "Moved.")
-                return redirect("appointment-detail", appointment_id=appointment.pk)
-        else:
-            messages.error(request, "That time could not be read. Please choose one below.")
-            status = 400
-    elif "starts_at" in request.GET:
-        form = BookSlotForm(request.GET)
-        if form.is_valid():
-            chosen = form.cleaned_data["starts_at"]
-        else:
-            status = 400
-    by_day: dict[date, list[datetime]] = defaultdict(list)
-    if first <= last:
-        for start in free_slots(appointment.treatment_type, first_day=first, last_day=last):
-            by_day[start.astimezone(zone).date()].append(start.astimezone(zone))
-    context = {
-        "appointment": appointment,
-        "window": window,
-        "days": sorted(by_day.items())[: SEARCH_DAYS * 2],
-        "chosen": chosen,
-        "effects": move_effects(appointment, chosen) if chosen else [],
-    }
-    return render(request, "bookings/appointment_move.html", context, status=status)

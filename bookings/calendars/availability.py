@@ -19,14 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from bookings.calendar_sql import (
-    APPOINTMENT,
-    CLOSURE,
-    HOURS,
-    RESOURCE,
-    read_calendars,
-)
-from bookings.intervals import (
+from bookings.calendars.intervals import (
     Interval,
     clip,
     contains,
@@ -35,6 +28,13 @@ from bookings.intervals import (
     merge,
     remove,
     restore,
+)
+from bookings.calendars.sql import (
+    APPOINTMENT,
+    CLOSURE,
+    HOURS,
+    RESOURCE,
+    read_calendars,
 )
 from bookings.models import (
     LONGEST_RESERVATION,

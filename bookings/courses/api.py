@@ -18,17 +18,21 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from bookings.availability import clinic_zone
-from bookings.course import CourseUnfixable, FixChanged, course_fix_apply, course_fix_propose
-from bookings.models import Appointment, BookingPolicy, Resource, ResourceKind, TreatmentType
-from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
-from bookings.services import (
+from bookings.appointments.services import (
     STAFF,
     SlotUnavailable,
     appointment_cancel,
-    series_book,
-    session_move,
 )
+from bookings.calendars.availability import clinic_zone
+from bookings.courses.keeping import (
+    CourseUnfixable,
+    FixChanged,
+    course_fix_apply,
+    course_fix_propose,
+)
+from bookings.courses.search import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
+from bookings.courses.services import series_book, session_move
+from bookings.models import Appointment, BookingPolicy, Resource, ResourceKind, TreatmentType
 from clinic.api_auth import TokenAuth
 from clinic.audit import audit_record
 from clinic.models import User

@@ -1,6 +1,5 @@
-"""Keeping a booked course valid as it happens: visits recorded (check-in, completed, no-show)
-and the rest of the course re-planned when a session is missed, cancelled, or the doctor
-changes the plan.
+"""Keeping a booked course valid as it happens: the rest of the course re-planned when a session
+is missed, cancelled, or the doctor changes the plan.
 
 A re-plan is worked out from what took place: the last session the patient came to anchors
 the window of the next one (its actual date, not the date first planned). Sessions still to
@@ -21,112 +20,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from bookings.availability import local_day, open_calendar
-from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
-from bookings.reminders import reminders_course, reminders_plan, reminders_withdraw
-from bookings.series import (
+from bookings.appointments.events import announce_time_freed, announce_visit_withdrawn
+from bookings.appointments.services import STAFF, SlotUnavailable, is_double_booking
+from bookings.calendars.availability import local_day, open_calendar
+from bookings.courses.search import (
     ProposedSession,
     SeriesProposal,
     propose_following,
     propose_series,
 )
-from bookings.services import STAFF, SlotUnavailable, is_double_booking
-from bookings.waitlist import waitlist_close_for, waitlist_offer_time
+from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
+from bookings.reminders.services import reminders_course, reminders_plan, reminders_withdraw
 from clinic.models import User
 from clinic.roles import has_role
-from planner.models import PlanStatus, TreatmentPlan
-from planner.services import plan_complete, plan_start
-
-CHECK_IN_EARLY = timedelta(hours=1)  # a patient may be checked in this long before the time
-
-
-def _staff(by: User) -> None:
-    if not has_role(by, *STAFF):
-        raise PermissionDenied("Only the clinic's staff record visits.")
-
-
-def check_in_opens(appointment: Appointment, now: datetime) -> bool:
-    """Whether the time allows checking in: from an hour before the start to that day's end."""
-    return appointment.starts_at - CHECK_IN_EARLY <= now and local_day(now) <= local_day(
-        appointment.starts_at
-    )
-
-
-@transaction.atomic
-def appointment_check_in(
-    *, appointment: Appointment, by: User, now: datetime | None = None
-) -> Appointment:
-    """The patient has arrived (from an hour before the time to the end of that day)."""
-    _staff(by)
-    now = now or timezone.now()
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.status != AppointmentStatus.BOOKED:
-        raise ValidationError(
-            f"This appointment is {appointment.get_status_display().lower()}: "
-            "only a booked one can be checked in."
-        )
-    if not check_in_opens(appointment, now):
-        if now < appointment.starts_at:
-            raise ValidationError("Check-in opens an hour before the appointment.")
-        raise ValidationError("That day has passed: record the visit as completed or a no-show.")
-    appointment.status = AppointmentStatus.CHECKED_IN
-    appointment.checked_in_at = now
-    appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
-    return appointment
-
-
-@transaction.atomic
-def appointment_complete(
-    *, appointment: Appointment, by: User, now: datetime | None = None
-) -> Appointment:
-    """The visit took place. The course's first session starts the course and its last one
-    completes it."""
-    _staff(by)
-    now = now or timezone.now()
-    appointment = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("plan")
-        .get(pk=appointment.pk)
-    )
-    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN):
-        raise ValidationError(
-            f"This appointment is {appointment.get_status_display().lower()} already."
-        )
-    if appointment.starts_at > now:
-        raise ValidationError("A visit can be recorded as completed once it has started.")
-    appointment.status = AppointmentStatus.COMPLETED
-    appointment.completed_at = now
-    appointment.save(update_fields=["status", "completed_at", "updated_at"])
-    plan = appointment.plan
-    if plan is not None:
-        done = Appointment.objects.filter(plan=plan, status=AppointmentStatus.COMPLETED).count()
-        if plan.status == PlanStatus.APPROVED:
-            plan_start(plan=plan, author=by, reason=f"Session {appointment.session_number} done.")
-        if done >= plan.sessions and plan.status == PlanStatus.IN_PROGRESS:
-            plan_complete(plan=plan, author=by, reason=f"All {plan.sessions} sessions done.")
-    return appointment
-
-
-@transaction.atomic
-def appointment_no_show(
-    *, appointment: Appointment, by: User, now: datetime | None = None
-) -> Appointment:
-    """The patient did not come. Its resources stay held (the time has gone); in a course, the
-    session is still owed, and the course page proposes the re-plan."""
-    _staff(by)
-    now = now or timezone.now()
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.status != AppointmentStatus.BOOKED:
-        raise ValidationError(
-            f"This appointment is {appointment.get_status_display().lower()}: "
-            "only a booked one can be a no-show."
-        )
-    if appointment.starts_at > now:
-        raise ValidationError("A patient can be marked a no-show once the time has come.")
-    appointment.status = AppointmentStatus.NO_SHOW
-    appointment.save(update_fields=["status", "updated_at"])
-    reminders_withdraw(appointment, now=now)
-    return appointment
+from planner.models import TreatmentPlan
 
 
 @dataclass(frozen=True)
@@ -411,7 +318,7 @@ def _write(
             target.cancelled_at = now
             target.cancel_reason = "Course re-planned: no longer needed."
             target.save()
-            waitlist_close_for(target, now=now)
+            announce_visit_withdrawn(target, now=now)
             reminders_withdraw(target, rewrite_course=False)  # rewritten once, below
             continue
         if step.appointment_id is None:
@@ -444,4 +351,4 @@ def _write(
     # The times the course gave up go to the waitlist.
     now_at = {a.pk: a.starts_at for a in coming if a.status == AppointmentStatus.BOOKED}
     for old_start in sorted({w for pk, w in was.items() if now_at.get(pk) != w}):
-        waitlist_offer_time(starts_at=old_start, now=now)
+        announce_time_freed(starts_at=old_start, now=now)

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
-from bookings.availability import (
+from bookings.calendars.availability import (
     Calendar,
     aligned_starts,
     clinic_zone,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bookings.availability import local_day
+from bookings.calendars.availability import local_day
 from bookings.models import Appointment
 
 

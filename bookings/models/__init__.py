@@ -1,14 +1,14 @@
-"""The bookings app's models: the calendars and their appointments, and the waitlist."""
+"""The bookings app's models, one app label for every sub-domain: the calendars (resources,
+hours, closures, treatment types, policy), appointments, the waitlist and reminders. The
+sub-packages beside this one hold the logic and pages; no model lives there."""
 
+from bookings.models.appointments import Appointment, AppointmentQuerySet, AppointmentStatus
 from bookings.models.calendars import (
     AREA_CHOICES,
     LONGEST_RESERVATION,
     MAX_BUFFER_MINUTES,
     MAX_DURATION_MINUTES,
     STEP_CHOICES,
-    Appointment,
-    AppointmentQuerySet,
-    AppointmentStatus,
     BookingPolicy,
     Closure,
     Resource,

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from bookings.models.calendars import Appointment
+from bookings.models.appointments import Appointment
 from bookings.models.waitlist import WaitlistOffer
 
 

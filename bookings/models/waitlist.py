@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from bookings.models.calendars import Appointment
+from bookings.models.appointments import Appointment
 
 
 class EntryStatus(models.TextChoices):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment, AppointmentStatus, LinkUse
 
-SALT = "bookings.links"
+SALT = "bookings.reminders.links"
 ACTIONS = ("confirm", "cancel", "reschedule")
 SINGLE_USE = ("confirm", "cancel")
 

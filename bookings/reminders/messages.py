@@ -2,9 +2,9 @@
 
 Email goes through Django's email backend (HTML and text, with the visit's .ics). SMS and
 WhatsApp go through a text backend chosen by SMS_BACKEND and WHATSAPP_BACKEND: `console` and
-`file` for a laptop, `locmem` for tests (bookings.messages.outbox), `twilio` for production
-(TWILIO_* settings). A backend that cannot deliver raises MessageError, and the reminder is
-tried again later.
+`file` for a laptop, `locmem` for tests (bookings.reminders.messages.outbox), `twilio` for
+production (TWILIO_* settings). A backend that cannot deliver raises MessageError, and the
+reminder is tried again later.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.ics import calendar_file
-from bookings.links import link_make
+from bookings.calendars.ics import calendar_file
 from bookings.models import (
     BEFORE_VISIT,
     Appointment,
@@ -37,6 +36,7 @@ from bookings.models import (
     ReminderChannel,
     ReminderKind,
 )
+from bookings.reminders.links import link_make
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ TEXT_BACKENDS: dict[str, type[TextBackend]] = {
 }
 
 
-# The signed links each kind of message carries (bookings/links.py).
+# The signed links each kind of message carries (bookings/reminders/links.py).
 LINKS = {
     ReminderKind.CONFIRMATION: ("reschedule", "cancel"),
     ReminderKind.PRE_CARE: ("confirm", "reschedule", "cancel"),

@@ -23,8 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bookings.availability import clinic_zone
-from bookings.messages import MessageError, deliver
+from bookings.calendars.availability import clinic_zone
 from bookings.models import (
     BEFORE_VISIT,
     COURSE_KINDS,
@@ -39,7 +38,8 @@ from bookings.models import (
     TreatmentKind,
     WaitlistOffer,
 )
-from bookings.reminder_times import (
+from bookings.reminders.messages import MessageError, deliver
+from bookings.reminders.times import (
     Course,
     CourseSchedule,
     Quiet,

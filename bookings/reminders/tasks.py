@@ -7,7 +7,7 @@ import time
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
-from bookings.reminders import BATCH, reminder_send, reminders_dispatch, reminders_release
+from bookings.reminders.services import BATCH, reminder_send, reminders_dispatch, reminders_release
 
 BUDGET_SECONDS = 45  # a dispatch run ends before the next beat tick would start another
 

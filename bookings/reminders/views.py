@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from bookings.models import Reminder, ReminderStatus
-from bookings.reminders import reminder_retry
+from bookings.reminders.services import reminder_retry
 from clinic.audit import audit_record, audit_record_many
 from clinic.roles import Role, role_required
 

@@ -14,7 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.availability import clinic_zone
+from bookings.appointments.services import SlotUnavailable
+from bookings.calendars.availability import clinic_zone
+from bookings.courses.search import SeriesProposal, propose_series
+from bookings.courses.services import series_book, session_move
+from bookings.courses.windows import MoveEffect, move_effects
 from bookings.models import (
     Appointment,
     BookingPolicy,
@@ -23,10 +27,7 @@ from bookings.models import (
     TreatmentType,
     WaitlistOffer,
 )
-from bookings.series import SeriesProposal, propose_series
-from bookings.services import SlotUnavailable, series_book, session_move
-from bookings.waitlist import TimeFree, entry_treatment_type
-from bookings.windows import MoveEffect, move_effects
+from bookings.waitlist.services import TimeFree, entry_treatment_type
 from clinic.models import User
 from clinic.roles import Role, has_role
 

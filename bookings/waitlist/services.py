@@ -21,7 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.availability import Calendar, load_calendar, local_day
+from bookings.calendars.availability import Calendar, load_calendar, local_day
+from bookings.courses.search import SeriesProposal, propose_series
 from bookings.models import (
     LONGEST_RESERVATION,
     Appointment,
@@ -33,8 +34,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from bookings.reminders import reminders_offer
-from bookings.series import SeriesProposal, propose_series
+from bookings.reminders.services import reminders_offer
 from clinic.models import User
 from clinic.roles import Role, has_role
 from planner.models import OPEN_STATUSES, TreatmentPlan

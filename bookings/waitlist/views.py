@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bookings.appointments.services import STAFF
+from bookings.courses.views import course_detail, course_for
 from bookings.models import Appointment, OfferStatus, WaitlistEntry, WaitlistOffer
-from bookings.offers import OfferGone, offer_accept, offer_decline, offer_effects
-from bookings.services import STAFF
-from bookings.views import _course_for, course_detail
-from bookings.waitlist import waitlist_join, waitlist_leave
+from bookings.waitlist.offers import OfferGone, offer_accept, offer_decline, offer_effects
+from bookings.waitlist.services import waitlist_join, waitlist_leave
 from clinic.audit import audit_record, audit_record_many
 from clinic.roles import has_role, role_required
 
@@ -31,7 +31,7 @@ class WaitlistJoinForm(forms.Form):
 @login_required
 def waitlist_join_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Wait for a sooner time for a booked session, or for a first session by a date."""
-    plan = _course_for(request, plan_id)
+    plan = course_for(request, plan_id)
     form = WaitlistJoinForm(request.POST)
     if form.is_valid():
         appointment = None

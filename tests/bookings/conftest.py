@@ -4,7 +4,7 @@ and Bob's visit on a morning Alice would rather come (tests/bookings/waitlists.p
 import pytest
 import time_machine
 
-from bookings.services import appointment_book
+from bookings.appointments.services import appointment_book
 from tests.bookings.clinics import make_clinic
 from tests.bookings.waitlists import BOOKED_ON, FREED, approved_plan, book_course
 

@@ -2,7 +2,7 @@
 
 import time_machine
 
-from bookings.reminders import reminder_send, reminders_dispatch
+from bookings.reminders.services import reminder_send, reminders_dispatch
 
 
 def run_due(at):

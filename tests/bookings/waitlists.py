@@ -6,9 +6,10 @@ from datetime import date
 import time_machine
 from django.db import transaction
 
-from bookings.series import propose_series
-from bookings.services import appointment_cancel, series_book
-from bookings.waitlist import waitlist_join
+from bookings.appointments.services import appointment_cancel
+from bookings.courses.search import propose_series
+from bookings.courses.services import series_book
+from bookings.waitlist.services import waitlist_join
 from clinic.models import User
 from planner.rules import Window
 from planner.services import plan_adjust, plan_approve, plan_create

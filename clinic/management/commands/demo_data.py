@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from bookings.appointments.services import appointment_book
 from bookings.models import (
     BookingPolicy,
     Closure,
@@ -22,8 +23,7 @@ from bookings.models import (
     TreatmentType,
     WorkingHours,
 )
-from bookings.services import appointment_book
-from bookings.waitlist import waitlist_join
+from bookings.waitlist.services import waitlist_join
 from clinic.models import PatientProfile, User
 from clinic.roles import Role
 from clinic.services import user_create

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from bookings.appointments.services import SlotUnavailable, appointment_book, is_double_booking
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy
-from bookings.services import SlotUnavailable, appointment_book, is_double_booking
 from clinic.roles import Role
 from tests.bookings.clinics import local, make_clinic, utc
 from tests.factories import UserFactory

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.availability import free_slots
+from bookings.calendars.availability import free_slots
 from bookings.models import (
     Appointment,
     AppointmentStatus,

@@ -9,7 +9,12 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import free_slots, load_calendar, local_day_bounds, open_calendar
+from bookings.calendars.availability import (
+    free_slots,
+    load_calendar,
+    local_day_bounds,
+    open_calendar,
+)
 from bookings.models import Appointment, Resource, Unavailability, WorkingHours
 from clinic.models import User
 from tests.bookings.clinics import make_clinic, resource, utc

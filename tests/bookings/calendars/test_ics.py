@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from bookings.series import propose_series
-from bookings.services import series_book
+from bookings.courses.search import propose_series
+from bookings.courses.services import series_book
 from planner.services import plan_approve, plan_create
 from tests.bookings.clinics import local, make_clinic, utc
 from tests.conftest import client_for

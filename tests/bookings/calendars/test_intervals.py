@@ -5,7 +5,15 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.intervals import clip, contains, fitting_starts, intersect, merge, remove, restore
+from bookings.calendars.intervals import (
+    clip,
+    contains,
+    fitting_starts,
+    intersect,
+    merge,
+    remove,
+    restore,
+)
 
 raw = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8)
 

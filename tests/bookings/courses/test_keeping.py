@@ -11,17 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from bookings.course import (
-    FixChanged,
-    appointment_check_in,
-    appointment_complete,
-    appointment_no_show,
-    course_fix_apply,
-    course_fix_propose,
-)
+from bookings.appointments.services import appointment_cancel
+from bookings.courses.keeping import FixChanged, course_fix_apply, course_fix_propose
+from bookings.courses.search import propose_series
+from bookings.courses.services import course_cancel_rest, series_book
 from bookings.models import Appointment
-from bookings.series import propose_series
-from bookings.services import appointment_cancel, course_cancel_rest, series_book
+from bookings.visits.services import appointment_check_in, appointment_complete, appointment_no_show
 from clinic.models import User
 from planner.models import PlanStatus
 from planner.rules import Window

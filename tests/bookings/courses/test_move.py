@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from bookings.appointments.services import SlotUnavailable
+from bookings.courses.search import propose_series
+from bookings.courses.services import series_book, session_move
+from bookings.courses.windows import move_effects
 from bookings.models import Appointment
-from bookings.series import propose_series
-from bookings.services import SlotUnavailable, move_effects, series_book, session_move
 from planner.rules import Window
 from planner.services import plan_adjust, plan_approve, plan_create
 from tests.bookings.clinics import local, make_clinic, utc

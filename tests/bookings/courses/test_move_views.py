@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from bookings.courses.search import propose_series
+from bookings.courses.services import series_book
 from bookings.models import Appointment
-from bookings.series import propose_series
-from bookings.services import series_book
 from planner.rules import Window
 from planner.services import plan_adjust, plan_approve, plan_create
 from tests.bookings.clinics import local, make_clinic, utc

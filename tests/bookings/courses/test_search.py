@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import free_slots
+from bookings.calendars.availability import free_slots
+from bookings.courses.search import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from bookings.models import Appointment, BookingPolicy, Unavailability
-from bookings.series import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from clinic.models import User
 from planner.rules import Window
 from tests.bookings.clinics import local, make_clinic, utc

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from bookings.courses.search import SeriesProposal, propose_series
+from bookings.courses.services import SeriesConflict, series_book
 from bookings.models import Appointment
-from bookings.series import SeriesProposal, propose_series
-from bookings.services import SeriesConflict, series_book
 from planner.models import PlanStatus
 from planner.rules import ScreeningAnswers
 from planner.services import plan_approve, plan_create

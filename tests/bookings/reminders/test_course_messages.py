@@ -8,9 +8,9 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from bookings import messages
-from bookings.course import appointment_complete
 from bookings.models import Reminder, ReminderPolicy, ReminderStatus
+from bookings.reminders import messages
+from bookings.visits.services import appointment_complete
 from planner.services import (
     plan_adjust,
     plan_approve,

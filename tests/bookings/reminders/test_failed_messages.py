@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Reminder, ReminderPolicy, ReminderStatus
-from bookings.services import appointment_book
 from clinic.models import AuditEntry
 from tests.bookings.reminding import run_due
 from tests.bookings.waitlists import BOOKED_ON, FREED

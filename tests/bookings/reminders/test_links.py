@@ -10,9 +10,10 @@ import time_machine
 from django.core import mail, signing
 from django.test import Client
 
-from bookings.links import link_make
+from bookings.appointments.services import appointment_book
+from bookings.courses.services import session_move
 from bookings.models import AppointmentStatus, LinkUse, Reminder
-from bookings.services import appointment_book, session_move
+from bookings.reminders.links import link_make
 from tests.bookings.clinics import local
 from tests.bookings.reminding import run_due
 from tests.bookings.waitlists import BOOKED_ON

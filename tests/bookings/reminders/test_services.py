@@ -8,16 +8,17 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bookings import messages
+from bookings.appointments.services import appointment_book, appointment_cancel
+from bookings.courses.services import session_move
 from bookings.models import Reminder, ReminderStatus
-from bookings.reminders import (
+from bookings.reminders import messages
+from bookings.reminders.services import (
     lease,
     reminder_retry,
     reminder_send,
     reminders_dispatch,
     reminders_plan,
 )
-from bookings.services import appointment_book, appointment_cancel, session_move
 from tests.bookings.clinics import local, make_clinic, utc
 from tests.bookings.reminding import kinds, run_due
 from tests.bookings.waitlists import BOOKED_ON, approved_plan, book_course

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.reminder_times import (
+from bookings.reminders.times import (
     Course,
     CourseSchedule,
     Quiet,

@@ -8,17 +8,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bookings.availability import free_slots
+from bookings.calendars.availability import free_slots
 from bookings.models import Appointment, Reminder, ReminderKind, ReminderStatus, TreatmentType
-from bookings.reminders import reminders_dispatch
+from bookings.reminders.services import reminders_dispatch
 from clinic.processes import CeleryWorker, RedisServer, mail_reminder_ids, publish, wait_for
 from tests.bookings.clinics import make_clinic
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.worker
 
-SEND = "bookings.tasks.send_reminder"
-DISPATCH = "bookings.tasks.dispatch_reminders"
+SEND = "bookings.reminders.tasks.send_reminder"
+DISPATCH = "bookings.reminders.tasks.dispatch_reminders"
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bookings.appointments.services import appointment_book, appointment_cancel
+from bookings.courses.services import session_move
 from bookings.models import Appointment, EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
-from bookings.offers import OfferGone, offer_accept, offer_decline
-from bookings.services import appointment_book, appointment_cancel, session_move
-from bookings.waitlist import waitlist_join, waitlist_leave, waitlist_offer_time
+from bookings.waitlist.offers import OfferGone, offer_accept, offer_decline
+from bookings.waitlist.services import waitlist_join, waitlist_leave, waitlist_offer_time
 from tests.bookings.clinics import local, resource, utc
 from tests.bookings.reminding import run_due
 from tests.bookings.waitlists import (

@@ -1,0 +1,8 @@
+"""The calendars: when each resource (doctor, laser device, room) is free.
+
+Owns the free-time computation (availability), the one SQL statement that reads working hours,
+absences, closures and bookings (sql), interval arithmetic (intervals), the database objects
+that refuse a double booking on SQLite (schema) and the .ics file a patient takes away (ics).
+
+Imports: bookings.models only. Imported by every other sub-package.
+"""

@@ -1,0 +1,249 @@
+"""Writes on a whole course: book the series in one transaction, move a session (re-flowing the
+rest when asked), cancel the rest of a course."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from bookings.appointments.events import announce_time_freed
+from bookings.appointments.services import (
+    SlotUnavailable,
+    appointment_cancel,
+    check_start,
+    is_double_booking,
+)
+from bookings.calendars.availability import clinic_zone, load_calendar, local_day
+from bookings.courses.search import ProposedSession, SeriesProposal, propose_following
+from bookings.courses.windows import move_effects, move_window
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingPolicy,
+    ResourceKind,
+    TreatmentType,
+)
+from bookings.reminders.services import reminders_plan
+from clinic.models import User
+from planner.models import TreatmentPlan
+
+
+@transaction.atomic
+def course_cancel_rest(
+    *,
+    plan: TreatmentPlan,
+    by: User,
+    reason: str,
+    override: bool = False,
+    now: datetime | None = None,
+) -> list[Appointment]:
+    """Cancel every session of the course still to come: all of them, or none if one of them
+    may not be cancelled."""
+    now = now or timezone.now()
+    coming = list(
+        Appointment.objects.select_for_update()
+        .filter(plan=plan, status=AppointmentStatus.BOOKED, starts_at__gt=now)
+        .order_by("starts_at")
+    )
+    if not coming:
+        raise ValidationError("No session of this course is still to come.")
+    return [
+        appointment_cancel(appointment=a, by=by, reason=reason, override=override, now=now)
+        for a in coming
+    ]
+
+
+class SeriesConflict(SlotUnavailable):
+    """One session of a course was taken meanwhile; nothing of the course was booked."""
+
+    def __init__(self, session: int, message: str) -> None:
+        super().__init__(message)
+        self.session = session
+
+
+def series_book(
+    *,
+    plan: TreatmentPlan,
+    proposal: SeriesProposal,
+    booked_by: User,
+    now: datetime | None = None,
+) -> list[Appointment]:
+    """Book every session of a proposed course in one transaction: all of them or none.
+
+    The plan must be bookable (no hard stop, and reviewed by a doctor if its answers were
+    flagged), the proposal must fit the plan's window, and each session must still be free:
+    the database refuses a session someone took meanwhile, and the whole course is undone.
+    """
+    if problem := plan.booking_problem:
+        raise ValidationError(problem)
+    if Appointment.objects.active().filter(plan=plan).exists():
+        raise ValidationError("This course is booked already: move a session instead.")
+    treatment_type = TreatmentType.objects.session_for(
+        concern=plan.concern, area=plan.intake.get("area", "")
+    )
+    if treatment_type is None:
+        raise ValidationError("The clinic has no treatment set up for this concern yet.")
+    sessions = proposal.sessions
+    window = plan.window
+    zone = clinic_zone()
+    for before, after in itertools.pairwise(sessions):
+        gap = (
+            after.starts_at.astimezone(zone).date() - before.starts_at.astimezone(zone).date()
+        ).days
+        if not window.contains(gap):
+            raise ValidationError(
+                f"Session {after.number} is {gap} days after the one before; this course needs "
+                f"{window.min_days} to {window.max_days}."
+            )
+    now = now or timezone.now()
+    policy = BookingPolicy.current()
+    check_start(sessions[0].starts_at, policy=policy, now=now, notice=True)
+    booked: list[Appointment] = []
+    current = None
+    try:
+        with transaction.atomic():
+            for current in sessions:
+                booked.append(
+                    Appointment.objects.create(
+                        patient=plan.patient,
+                        treatment_type=treatment_type,
+                        doctor_id=current.doctor_id,
+                        device_id=current.device_id,
+                        room_id=current.room_id,
+                        starts_at=current.starts_at,
+                        ends_at=current.starts_at + treatment_type.duration,
+                        reserved_until=current.starts_at + treatment_type.reserved,
+                        plan=plan,
+                        session_number=current.number,
+                        created_by=booked_by,
+                    )
+                )
+            # One confirmation for the course, with every session in it.
+            reminders_plan(booked, now=now)
+    except (IntegrityError, OperationalError) as error:
+        if current is not None and is_double_booking(error):
+            when = current.starts_at.astimezone(zone)
+            raise SeriesConflict(
+                current.number,
+                f"Session {current.number} ({when:%a %d %b, %H:%M}) was just taken by someone "
+                "else, so nothing was booked. Please look at the course again.",
+            ) from None
+        raise
+    return booked
+
+
+@transaction.atomic
+def session_move(
+    *,
+    appointment: Appointment,
+    new_start: datetime,
+    by: User,
+    reflow: bool = False,
+    now: datetime | None = None,
+) -> list[Appointment]:
+    """Move one appointment; with `reflow`, plan the later sessions of its course again from it.
+
+    Every gap of the course stays inside its window (DESIGN.md, invariant 2): a move that would
+    push the next session out of its window is refused unless the rest is re-flowed. All in one
+    transaction: the moving sessions are released first, so the calendars read see their time
+    as free, and the database checks the final state.
+    """
+    now = now or timezone.now()
+    policy = BookingPolicy.current()
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("plan", "treatment_type")
+        .get(pk=appointment.pk)
+    )
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+        raise ValidationError("Only an appointment still to come can move.")
+    check_start(new_start, policy=policy, now=now, notice=False)
+    window = move_window(appointment)
+    if window is not None and not window[0] <= local_day(new_start) <= window[1]:
+        raise ValidationError(
+            f"Session {appointment.session_number} must fall between {window[0]:%a %d %b} and "
+            f"{window[1]:%a %d %b}, inside its window from the session before."
+        )
+    effects = move_effects(appointment, new_start)
+    if not reflow and any(not effect.in_window for effect in effects):
+        effect = effects[0]
+        raise ValidationError(
+            f"Session {effect.session} would then be {effect.gap_days} days later, outside its "
+            "window: move the later sessions too (re-flow)."
+        )
+    later = (
+        list(
+            Appointment.objects.select_for_update(of=("self",))
+            .active()
+            .select_related("treatment_type")
+            .filter(plan=appointment.plan, session_number__gt=appointment.session_number)
+            .order_by("session_number")
+        )
+        if reflow and appointment.plan
+        else []
+    )
+    moving = [appointment, *later]
+    was = [target.starts_at for target in moving]
+    Appointment.objects.filter(pk__in=[a.pk for a in moving]).update(
+        status=AppointmentStatus.CANCELLED
+    )
+    treatment_type = appointment.treatment_type
+    span_end = new_start + treatment_type.reserved
+    if later and appointment.plan is not None:
+        span_end = new_start + timedelta(days=len(later) * appointment.plan.window.max_days + 1)
+    calendar = load_calendar(treatment_type, span_start=new_start, span_end=span_end)
+    chosen = calendar.free_at(new_start, appointment.doctor_id) or calendar.free_at(new_start)
+    if chosen is None:
+        raise SlotUnavailable("That time is not free. Please choose another.")
+    moved = ProposedSession(
+        number=appointment.session_number or 1,
+        starts_at=new_start,
+        doctor_id=chosen[ResourceKind.DOCTOR],
+        device_id=chosen.get(ResourceKind.DEVICE),
+        room_id=chosen.get(ResourceKind.ROOM),
+        gap_days=None,
+        window_opens=None,
+        window_closes=None,
+    )
+    plan_sessions = [moved]
+    if later and appointment.plan is not None:
+        calendar.reserve(chosen, new_start)
+        following = propose_following(
+            calendar=calendar,
+            after=moved,
+            count=len(later),
+            window=appointment.plan.window,
+            doctor_id=moved.doctor_id,
+            now=now,
+            policy=policy,
+        )
+        if following is None:
+            raise SlotUnavailable(
+                "The later sessions cannot all be placed inside their windows after that time."
+            )
+        plan_sessions += following
+    try:
+        with transaction.atomic():
+            for target, placed in zip(moving, plan_sessions, strict=True):
+                target.occupy(
+                    placed.starts_at,
+                    doctor_id=placed.doctor_id,
+                    device_id=placed.device_id,
+                    room_id=placed.room_id,
+                )
+                target.save()
+            reminders_plan(
+                [t for w, t in zip(was, moving, strict=True) if w != t.starts_at], now=now
+            )
+    except (IntegrityError, OperationalError) as error:
+        if is_double_booking(error):
+            raise SlotUnavailable("Someone booked that time a moment ago.") from None
+        raise
+    for old_start, target in zip(was, moving, strict=True):
+        if old_start != target.starts_at:
+            announce_time_freed(starts_at=old_start, now=now)
+    return moving
