@@ -12,6 +12,7 @@ from django.utils import timezone
 from bookings.appointments.events import announce_time_freed, announce_visit_withdrawn
 from bookings.calendars.availability import clinic_zone, load_calendar, local_day
 from bookings.models import (
+    BOOKING_HORIZON_DAYS,
     Appointment,
     AppointmentStatus,
     BookingPolicy,
@@ -43,11 +44,14 @@ def is_double_booking(error: IntegrityError | OperationalError) -> bool:
 
 
 def check_start(starts_at: datetime, *, policy: BookingPolicy, now: datetime, notice: bool) -> None:
-    """Refuse a start in the past, inside the minimum notice, or off the slot step."""
+    """Refuse a start in the past, beyond the booking horizon, inside the minimum notice, or off
+    the slot step."""
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": "A time needs its time zone."})
     if starts_at <= now:
         raise ValidationError({"starts_at": "That time has passed."})
+    if starts_at > now + timedelta(days=BOOKING_HORIZON_DAYS):
+        raise ValidationError({"starts_at": "Bookings open up to a year ahead."})
     if notice and starts_at < now + timedelta(minutes=policy.minimum_notice_minutes):
         hours = policy.minimum_notice_minutes / 60
         raise ValidationError(

@@ -92,7 +92,7 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your consultation is booked.")
                 return redirect("appointment-detail", appointment_id=appointment.pk)
         else:
-            messages.error(request, "That time could not be read. Please choose a slot below.")
+            messages.error(request, form.problem())
             status = 400
     tomorrow = timezone.localdate() + timedelta(days=1)
     search = SlotSearchForm(request.GET or {"day": tomorrow.isoformat()})

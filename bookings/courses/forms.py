@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from bookings.appointments.forms import doctors
+from bookings.models import BOOKING_HORIZON_DAYS
 
 WEEKDAY_CHOICES = [
     (0, "Mon"),
@@ -61,6 +62,6 @@ class CourseSearchForm(forms.Form):
         today = timezone.localdate()
         if day < today:
             raise forms.ValidationError("Choose today or a later day.")
-        if day > today + timedelta(days=366):
+        if day > today + timedelta(days=BOOKING_HORIZON_DAYS):
             raise forms.ValidationError("Courses can start up to a year ahead.")
         return day

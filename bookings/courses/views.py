@@ -240,13 +240,14 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
                 messages.success(request, "Moved.")
                 return redirect("appointment-detail", appointment_id=appointment.pk)
         else:
-            messages.error(request, "That time could not be read. Please choose one below.")
+            messages.error(request, form.problem())
             status = 400
     elif "starts_at" in request.GET:
         form = BookSlotForm(request.GET)
         if form.is_valid():
             chosen = form.cleaned_data["starts_at"]
         else:
+            messages.error(request, form.problem())
             status = 400
     by_day: dict[date, list[datetime]] = defaultdict(list)
     if first <= last:

@@ -5,6 +5,7 @@ sub-packages beside this one hold the logic and pages; no model lives there."""
 from bookings.models.appointments import Appointment, AppointmentQuerySet, AppointmentStatus
 from bookings.models.calendars import (
     AREA_CHOICES,
+    BOOKING_HORIZON_DAYS,
     LONGEST_RESERVATION,
     MAX_BUFFER_MINUTES,
     MAX_DURATION_MINUTES,
@@ -42,6 +43,7 @@ from bookings.models.waitlist import (
 __all__ = [
     "AREA_CHOICES",
     "BEFORE_VISIT",
+    "BOOKING_HORIZON_DAYS",
     "COURSE_KINDS",
     "LONGEST_RESERVATION",
     "MAX_BUFFER_MINUTES",

@@ -204,6 +204,9 @@ class TreatmentType(models.Model):
         return timedelta(minutes=self.duration_minutes + self.buffer_minutes)
 
 
+# How far ahead anything is booked: the searches, the forms and the services stop here.
+BOOKING_HORIZON_DAYS = 366
+
 STEP_CHOICES = [(minutes, f"{minutes} minutes") for minutes in (5, 10, 15, 20, 30, 60)]
 
 

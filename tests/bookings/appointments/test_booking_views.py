@@ -65,6 +65,10 @@ def test_a_taken_time_answers_409_and_offers_the_others(clinic, alice, bob):
         (local(MONDAY, 10, 7).isoformat(), b"start every 15 minutes"),
         (local(date(2027, 2, 26), 12, 30).isoformat(), b"hours&#x27; notice"),
         (local(date(2027, 2, 1), 10).isoformat(), b"That time has passed"),
+        # Outside Python's dates once in the clinic's zone, and beyond what the clinic books.
+        ("9999-12-31T09:00:00+00:00", b"within the next year"),
+        ("0001-01-01T00:00:00Z", b"within the next year"),
+        (local(date(2031, 3, 3), 10).isoformat(), b"within the next year"),
     ],
 )
 def test_bad_times_are_refused_with_a_message_and_book_nothing(clinic, alice, starts_at, message):
@@ -133,3 +137,19 @@ def test_times_the_patient_is_already_booked_at_are_not_offered(db, alice):
     assert "Book Monday 1 March at 09:45" not in page
     assert "Book Monday 1 March at 10:00" not in page
     assert "Book Monday 1 March at 10:30" in page
+
+
+def test_the_service_refuses_a_booking_beyond_the_horizon_whatever_calls_it(clinic, alice):
+    from django.core.exceptions import ValidationError
+
+    from bookings.appointments.services import appointment_book
+    from bookings.models import TreatmentType
+
+    with pytest.raises(ValidationError, match="up to a year ahead"):
+        appointment_book(
+            patient=alice,
+            treatment_type=TreatmentType.objects.consultation(),
+            starts_at=local(date(2028, 3, 6), 10),
+            booked_by=alice,
+        )
+    assert not Appointment.objects.exists()

@@ -74,6 +74,13 @@ def test_bad_times_and_other_people_are_refused(booked, bob, client, alice):
     url = reverse("appointment-move", args=[booked[1].pk])
     assert client_for(alice).post(url, {"starts_at": "next week"}).status_code == 400
     assert client_for(alice).get(url, {"starts_at": "never"}).status_code == 400
+    for far in ("0001-01-01T00:00:00Z", "9999-12-31T23:00:00+00:00"):
+        response = client_for(alice).get(url, {"starts_at": far})
+        assert response.status_code == 400
+        assert b"within the next year" in response.content
+        response = client_for(alice).post(url, {"starts_at": far})
+        assert response.status_code == 400
+    assert Appointment.objects.get(pk=booked[1].pk).starts_at == booked[1].starts_at
     assert client_for(bob).get(url).status_code == 404
     assert client.get(url).status_code == 302
 
