@@ -16,7 +16,10 @@ def doctors() -> Any:
 
 
 class SlotSearchForm(forms.Form):
-    day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input reads only ISO dates; the locale's 02/03/2027 would show blank.
+    day = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     doctor = forms.ModelChoiceField(
         queryset=doctors(),
         required=False,
@@ -53,7 +56,7 @@ class BookSlotForm(forms.Form):
         """What was wrong with the time, in a sentence for the page."""
         if self.has_error("starts_at", "invalid") or self.has_error("starts_at", "required"):
             return "That time could not be read. Please choose one below."
-        return " ".join(message for errors in self.errors.values() for message in errors)
+        return " ".join(str(message) for errors in self.errors.values() for message in errors)
 
 
 class CancelForm(forms.Form):

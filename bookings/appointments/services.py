@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bookings.appointments.events import announce_time_freed, announce_visit_withdrawn
 from bookings.calendars.availability import clinic_zone, load_calendar, local_day
+from bookings.calendars.schema import Clash, clash_of
 from bookings.models import (
     BOOKING_HORIZON_DAYS,
     Appointment,
@@ -20,27 +21,43 @@ from bookings.models import (
     ResourceKind,
     TreatmentType,
 )
-from bookings.reminders.services import reminders_plan, reminders_withdraw
+from bookings.reminders.services import reminders_cancelled, reminders_plan, reminders_withdraw
 from clinic.models import User
 from clinic.roles import Role, has_role
 
-# PostgreSQL's SQLSTATE for exclusion_violation; the SQLite triggers raise this text instead.
-EXCLUSION_VIOLATION = "23P01"
-SQLITE_OVERLAP = "appointment_resource_overlap"
-# Two transactions inserting clashing rows at once can each wait for the other while checking
-# the exclusion constraint; PostgreSQL then aborts one of them (deadlock_detected). For that
-# one it is a race lost like any other.
-DEADLOCK_DETECTED = "40P01"
+RESOURCE_TRIES = 4  # a booking that loses a race for a resource tries the next free one
 
 
 class SlotUnavailable(Exception):
     """The time is not, or no longer, free. The API answers 409; a page says so and re-offers."""
 
 
+PATIENT_BUSY = "The patient already has an appointment then."
+SESSION_TAKEN = (
+    "This session of the course was booked a moment ago (in another window?), so nothing more "
+    "was booked. Please look at the course."
+)
+
+
 def is_double_booking(error: IntegrityError | OperationalError) -> bool:
-    """Whether the database refused a write because a resource was taken meanwhile."""
-    sqlstate = getattr(error.__cause__, "sqlstate", None)
-    return sqlstate in (EXCLUSION_VIOLATION, DEADLOCK_DETECTED) or SQLITE_OVERLAP in str(error)
+    """Whether the database refused a write because a resource, the patient or the course
+    session was taken meanwhile: a race lost, to answer as a conflict, not an error."""
+    return clash_of(error) is not None
+
+
+def conflict(
+    error: IntegrityError | OperationalError,
+    resource_message: str,
+    *,
+    patient_message: str = PATIENT_BUSY,
+) -> SlotUnavailable:
+    """The clean conflict for a race the database refused (see is_double_booking)."""
+    clash = clash_of(error)
+    if clash == Clash.PATIENT:
+        return SlotUnavailable(patient_message)
+    if clash == Clash.SESSION:
+        return SlotUnavailable(SESSION_TAKEN)
+    return SlotUnavailable(resource_message)
 
 
 def check_start(starts_at: datetime, *, policy: BookingPolicy, now: datetime, notice: bool) -> None:
@@ -78,7 +95,9 @@ def appointment_book(
 
     The calendars are read and written in one transaction. On SQLite the transaction is
     IMMEDIATE, so writers queue and the read is authoritative; on PostgreSQL two bookings may
-    read the same free time, and the exclusion constraint turns the loser's insert into
+    read the same free time, and the exclusion constraints refuse the loser's insert. A loser
+    that only lost a resource tries again on the calendar as it is now (the next free room,
+    say); one that lost the time itself, or whose patient was booked meanwhile, gets
     SlotUnavailable.
     """
     now = now or timezone.now()
@@ -87,39 +106,47 @@ def appointment_book(
         raise ValidationError({"doctor": "Choose a doctor."})
     ends_at = starts_at + treatment_type.duration
     reserved_until = starts_at + treatment_type.reserved
-    try:
-        with transaction.atomic():
-            if (
-                Appointment.objects.active()
-                .filter(patient=patient, starts_at__lt=ends_at, ends_at__gt=starts_at)
-                .exists()
-            ):
-                raise ValidationError({"starts_at": "You already have an appointment then."})
-            calendar = load_calendar(
-                treatment_type, span_start=starts_at, span_end=reserved_until, doctor=doctor
-            )
-            chosen = calendar.free_at(starts_at)
-            if chosen is None:
-                raise SlotUnavailable("That time is not free. Please choose another.")
-            appointment = Appointment.objects.create(
-                patient=patient,
-                treatment_type=treatment_type,
-                doctor_id=chosen[ResourceKind.DOCTOR],
-                device_id=chosen.get(ResourceKind.DEVICE),
-                room_id=chosen.get(ResourceKind.ROOM),
-                starts_at=starts_at,
-                ends_at=ends_at,
-                reserved_until=reserved_until,
-                created_by=booked_by,
-            )
-            reminders_plan([appointment], now=now)
-            return appointment
-    except (IntegrityError, OperationalError) as error:
-        if is_double_booking(error):
-            raise SlotUnavailable(
-                "Someone booked that time a moment ago. Please choose another."
-            ) from None
-        raise
+    busy = "You already have an appointment then." if booked_by == patient else PATIENT_BUSY
+    for attempt in range(RESOURCE_TRIES):
+        try:
+            with transaction.atomic():
+                if (
+                    Appointment.objects.active()
+                    .filter(patient=patient, starts_at__lt=ends_at, ends_at__gt=starts_at)
+                    .exists()
+                ):
+                    raise ValidationError({"starts_at": busy})
+                calendar = load_calendar(
+                    treatment_type, span_start=starts_at, span_end=reserved_until, doctor=doctor
+                )
+                chosen = calendar.free_at(starts_at)
+                if chosen is None:
+                    raise SlotUnavailable("That time is not free. Please choose another.")
+                appointment = Appointment.objects.create(
+                    patient=patient,
+                    treatment_type=treatment_type,
+                    doctor_id=chosen[ResourceKind.DOCTOR],
+                    device_id=chosen.get(ResourceKind.DEVICE),
+                    room_id=chosen.get(ResourceKind.ROOM),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    reserved_until=reserved_until,
+                    created_by=booked_by,
+                )
+                reminders_plan([appointment], now=now)
+                return appointment
+        except (IntegrityError, OperationalError) as error:
+            if not is_double_booking(error):
+                raise
+            # A resource taken meanwhile (say the room another booking chose at the same
+            # instant): the calendar read again sees the winner and picks the next free one.
+            if clash_of(error) != Clash.RESOURCE or attempt == RESOURCE_TRIES - 1:
+                raise conflict(
+                    error,
+                    "Someone booked that time a moment ago. Please choose another.",
+                    patient_message=busy,
+                ) from None
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 CHECK_IN_EARLY = timedelta(hours=1)  # a patient may be checked in this long before the time
@@ -161,9 +188,11 @@ def appointment_cancel(
     reason: str,
     override: bool = False,
     now: datetime | None = None,
+    tell: bool = True,
 ) -> Appointment:
-    """Cancel an appointment with a reason, freeing its doctor, device and room. Inside the
-    clinic's notice period only staff may cancel, saying so (override)."""
+    """Cancel an appointment with a reason, freeing its doctor, device and room, and tell the
+    patient (unless the caller tells them of several at once: tell=False). Inside the clinic's
+    notice period only staff may cancel, saying so (override)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the appointment is cancelled."})
     now = now or timezone.now()
@@ -176,6 +205,8 @@ def appointment_cancel(
     appointment.cancel_reason = reason.strip()[:200]
     appointment.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     reminders_withdraw(appointment, now=now)
+    if tell:
+        reminders_cancelled([appointment], now=now)
     announce_visit_withdrawn(appointment, now=now)
     announce_time_freed(starts_at=appointment.starts_at, now=now)
     return appointment

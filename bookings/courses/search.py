@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from time import monotonic
 
 from django.utils import timezone
 
@@ -32,6 +33,10 @@ FIRST_SEARCH_DAYS = 60  # how far ahead "earliest" looks for the first session
 STRETCH_DAYS = 3  # the first session's search reads the calendars a few days at a time
 NEAR_DAYS = 1  # a later session's search reads the days around its ideal day first
 MAX_TRIES = 4000  # resource checks before the search gives up and explains
+# The most work one search may do, whatever it is asked: its own time, shared with the
+# alternatives it looks for when it fails. No input may hold a worker for longer.
+SEARCH_SECONDS = 2.0
+MAX_SESSIONS = 20  # twice the planner's ceiling; the search recurses once per session
 
 
 class Band(StrEnum):
@@ -94,9 +99,14 @@ class _Search:
     earliest: int
     step_minutes: int
     first_only: int | None = None  # the first session's start, when the patient chose it
+    deadline: float = field(default_factory=lambda: monotonic() + SEARCH_SECONDS)
     tries: int = 0
     deepest: int = 0
     deepest_window: tuple[date, date] | None = None
+
+    def spent(self) -> bool:
+        """Whether the search has done all the work it may (tries or time)."""
+        return self.tries > MAX_TRIES or monotonic() > self.deadline
 
     def candidates(self, first: date, last: date, doctor_id: int | None) -> list[int]:
         zone = clinic_zone()
@@ -192,7 +202,7 @@ class _Search:
             self.deepest, self.deepest_window = number, (first, last)
         for moment in self.ordered_candidates(number, previous, doctor_id, first, last):
             self.tries += 1
-            if self.tries > MAX_TRIES:
+            if self.spent():
                 return None
             starts_at = datetime.fromtimestamp(moment, UTC)
             doctors = (
@@ -236,7 +246,7 @@ class _Search:
                 self.calendar.release(undo)
                 if rest is not None:
                     return [session, *rest]
-                if self.tries > MAX_TRIES:
+                if self.spent():
                     return None
         return None
 
@@ -251,8 +261,15 @@ def propose_series(
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
     alternatives: bool = True,
+    deadline: float | None = None,
 ) -> SeriesProposal | SeriesFailure:
-    """The whole course, or why it cannot be placed and what would work instead."""
+    """The whole course, or why it cannot be placed and what would work instead. A course has
+    1 to MAX_SESSIONS sessions (ValueError otherwise: the caller decides what a course with
+    nothing left to book means). The search and its alternatives stop at `deadline`
+    (time.monotonic()), SEARCH_SECONDS from now unless given."""
+    if not 1 <= sessions <= MAX_SESSIONS:
+        raise ValueError(f"A course to place has 1 to {MAX_SESSIONS} sessions, not {sessions}.")
+    deadline = deadline or monotonic() + SEARCH_SECONDS
     preferences = preferences or Preferences()
     policy = policy or BookingPolicy.current()
     now = now or timezone.now()
@@ -272,6 +289,7 @@ def propose_series(
         preferences=preferences,
         earliest=int((first_start or earliest).timestamp()),
         step_minutes=policy.slot_step_minutes,
+        deadline=deadline,
     )
     if first_start is not None:
         if first_start < earliest:
@@ -294,6 +312,7 @@ def propose_series(
             now,
             policy,
             alternatives,
+            deadline,
         )
     reason = (
         f"No free time for session {number} between {opens:%a %d %b} and {closes:%a %d %b}"
@@ -305,7 +324,7 @@ def propose_series(
         + (" on the days and times you chose" if preferences.weekdays or preferences.bands else "")
         + "."
     )
-    if search.tries > MAX_TRIES:
+    if search.spent():
         reason = f"Session {number} could not be placed in time: {reason}"
     return _failed(
         SeriesFailure(number, reason),
@@ -317,6 +336,7 @@ def propose_series(
         now,
         policy,
         alternatives,
+        deadline,
     )
 
 
@@ -330,6 +350,7 @@ def _failed(
     now: datetime,
     policy: BookingPolicy,
     alternatives: bool,
+    deadline: float,
 ) -> SeriesFailure:
     if not alternatives:
         return failure
@@ -346,6 +367,8 @@ def _failed(
     for label, wishes, start in relaxed:
         if wishes == preferences and start == first_start:
             continue
+        if monotonic() > deadline:
+            break
         proposal = propose_series(
             treatment_type=treatment_type,
             sessions=sessions,
@@ -355,6 +378,7 @@ def _failed(
             now=now,
             policy=policy,
             alternatives=False,
+            deadline=deadline,
         )
         if isinstance(proposal, SeriesProposal):
             found.append((label, proposal))
@@ -375,6 +399,8 @@ def propose_following(
     on a calendar already read (re-flowing the rest of a course after a move)."""
     if count == 0:
         return []
+    if not 0 < after.number + count <= MAX_SESSIONS:
+        raise ValueError(f"A course has at most {MAX_SESSIONS} sessions.")
     search = _Search(
         calendar=calendar,
         sessions=after.number + count,

@@ -12,12 +12,15 @@ from django.utils import timezone
 
 from bookings.appointments.events import announce_time_freed
 from bookings.appointments.services import (
+    RESOURCE_TRIES,
     SlotUnavailable,
     appointment_cancel,
     check_start,
+    conflict,
     is_double_booking,
 )
 from bookings.calendars.availability import clinic_zone, load_calendar, local_day
+from bookings.calendars.schema import Clash, clash_of
 from bookings.courses.search import ProposedSession, SeriesProposal, propose_following
 from bookings.courses.windows import move_effects, move_window
 from bookings.models import (
@@ -27,7 +30,7 @@ from bookings.models import (
     ResourceKind,
     TreatmentType,
 )
-from bookings.reminders.services import reminders_plan
+from bookings.reminders.services import reminders_cancelled, reminders_plan
 from clinic.models import User
 from planner.models import TreatmentPlan
 
@@ -51,10 +54,20 @@ def course_cancel_rest(
     )
     if not coming:
         raise ValidationError("No session of this course is still to come.")
-    return [
-        appointment_cancel(appointment=a, by=by, reason=reason, override=override, now=now)
+    cancelled = [
+        appointment_cancel(
+            appointment=a, by=by, reason=reason, override=override, now=now, tell=False
+        )
         for a in coming
     ]
+    reminders_cancelled(cancelled, now=now)  # one message for the course
+    return cancelled
+
+
+COURSE_BOOKED = (
+    "This course is booked already (perhaps a moment ago, in another window), so nothing more "
+    "was booked: move a session instead."
+)
 
 
 class SeriesConflict(SlotUnavailable):
@@ -80,8 +93,6 @@ def series_book(
     """
     if problem := plan.booking_problem:
         raise ValidationError(problem)
-    if Appointment.objects.active().filter(plan=plan).exists():
-        raise ValidationError("This course is booked already: move a session instead.")
     treatment_type = TreatmentType.objects.session_for(
         concern=plan.concern, area=plan.intake.get("area", "")
     )
@@ -106,22 +117,14 @@ def series_book(
     current = None
     try:
         with transaction.atomic():
+            # One booking of a course at a time: a second request for the same course (another
+            # tab, a double click, the desk and the patient at once) waits here, then finds it
+            # booked, rather than racing it session by session.
+            TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).exists()
+            if Appointment.objects.active().filter(plan=plan).exists():
+                raise SlotUnavailable(COURSE_BOOKED)
             for current in sessions:
-                booked.append(
-                    Appointment.objects.create(
-                        patient=plan.patient,
-                        treatment_type=treatment_type,
-                        doctor_id=current.doctor_id,
-                        device_id=current.device_id,
-                        room_id=current.room_id,
-                        starts_at=current.starts_at,
-                        ends_at=current.starts_at + treatment_type.duration,
-                        reserved_until=current.starts_at + treatment_type.reserved,
-                        plan=plan,
-                        session_number=current.number,
-                        created_by=booked_by,
-                    )
-                )
+                booked.append(_book_session(plan, current, treatment_type, booked_by))
             # One confirmation for the course, with every session in it.
             reminders_plan(booked, now=now)
     except (IntegrityError, OperationalError) as error:
@@ -129,11 +132,61 @@ def series_book(
             when = current.starts_at.astimezone(zone)
             raise SeriesConflict(
                 current.number,
-                f"Session {current.number} ({when:%a %d %b, %H:%M}) was just taken by someone "
-                "else, so nothing was booked. Please look at the course again.",
+                str(
+                    conflict(
+                        error,
+                        f"Session {current.number} ({when:%a %d %b, %H:%M}) was just taken by "
+                        "someone else, so nothing was booked. Please look at the course again.",
+                        patient_message=f"The patient already has an appointment at session "
+                        f"{current.number}'s time ({when:%a %d %b, %H:%M}), so nothing was "
+                        "booked.",
+                    )
+                ),
             ) from None
         raise
     return booked
+
+
+def _book_session(
+    plan: TreatmentPlan, session: ProposedSession, treatment_type: TreatmentType, booked_by: User
+) -> Appointment:
+    """Write one session of a course on the resources proposed. If one of them was taken
+    meanwhile (another booking chose the same room at that instant), the same doctor's next
+    free device and room at that time are tried before the course gives up."""
+    resources = (session.doctor_id, session.device_id, session.room_id)
+    for attempt in range(RESOURCE_TRIES):
+        try:
+            with transaction.atomic():
+                return Appointment.objects.create(
+                    patient=plan.patient,
+                    treatment_type=treatment_type,
+                    doctor_id=resources[0],
+                    device_id=resources[1],
+                    room_id=resources[2],
+                    starts_at=session.starts_at,
+                    ends_at=session.starts_at + treatment_type.duration,
+                    reserved_until=session.starts_at + treatment_type.reserved,
+                    plan=plan,
+                    session_number=session.number,
+                    created_by=booked_by,
+                )
+        except (IntegrityError, OperationalError) as error:
+            if clash_of(error) != Clash.RESOURCE or attempt == RESOURCE_TRIES - 1:
+                raise
+            calendar = load_calendar(
+                treatment_type,
+                span_start=session.starts_at,
+                span_end=session.starts_at + treatment_type.reserved,
+            )
+            chosen = calendar.free_at(session.starts_at, session.doctor_id)
+            if chosen is None:
+                raise
+            resources = (
+                chosen[ResourceKind.DOCTOR],
+                chosen.get(ResourceKind.DEVICE),
+                chosen.get(ResourceKind.ROOM),
+            )
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 @transaction.atomic
@@ -241,7 +294,7 @@ def session_move(
             )
     except (IntegrityError, OperationalError) as error:
         if is_double_booking(error):
-            raise SlotUnavailable("Someone booked that time a moment ago.") from None
+            raise conflict(error, "Someone booked that time a moment ago.") from None
         raise
     for old_start, target in zip(was, moving, strict=True):
         if old_start != target.starts_at:

@@ -41,7 +41,7 @@ from bookings.models import (
 )
 from clinic.audit import audit_record
 from clinic.roles import Role, has_role
-from planner.models import TreatmentPlan
+from planner.models import PlanStatus, TreatmentPlan
 
 
 def course_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
@@ -67,10 +67,9 @@ def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | Se
     policy = BookingPolicy.current()
     # "Earliest" counts from the chosen day, never sooner than the minimum notice from now.
     now = max(timezone.now(), day_start - timedelta(minutes=policy.minimum_notice_minutes))
-    booked = Appointment.objects.active().filter(plan=plan).count()
     return propose_series(
         treatment_type=treatment_type,
-        sessions=plan.sessions - booked,
+        sessions=plan.sessions,
         window=plan.window,
         preferences=Preferences(
             weekdays=frozenset(data["weekdays"]),
@@ -84,14 +83,33 @@ def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | Se
     )
 
 
+def booking_closed(plan: TreatmentPlan) -> str:
+    """Why the whole course cannot be booked from the start any more, or "" if it can: it is
+    finished, stopped, or booked already (its sessions are then moved or re-planned)."""
+    if plan.status == PlanStatus.COMPLETED:
+        return "This course is completed: every session has taken place."
+    if plan.status == PlanStatus.STOPPED:
+        return "This course was stopped, so it has no sessions to book."
+    if Appointment.objects.active().filter(plan=plan).exists():
+        return (
+            "This course is booked: its sessions are listed here. Move a session, or re-plan "
+            "the rest, from this page."
+        )
+    return ""
+
+
 @login_required
 def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Choose the first session and the wishes, see the whole course proposed, confirm it."""
     plan = course_for(request, plan_id)
-    if plan.patient_id != request.user.pk and not has_role(request.user, Role.RECEPTIONIST):
+    own = plan.patient_id == request.user.pk
+    if not own and not has_role(request.user, Role.RECEPTIONIST):
         raise Http404("No such course.")
-    if plan.patient_id != request.user.pk:
+    if not own:
         audit_record(request=request, patient=plan.patient, action="booking course")
+    if closed := booking_closed(plan):
+        messages.info(request, closed)
+        return redirect("course-detail", plan_id=plan.pk)
     tomorrow = timezone.localdate() + timedelta(days=1)
     source = request.POST if request.method == "POST" else request.GET
     form = CourseSearchForm(source or None, initial={"first_day": tomorrow, "same_doctor": True})
@@ -115,7 +133,9 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
                 messages.error(request, " ".join(error.messages))
                 status = 400
             else:
-                messages.success(request, f"Your {len(result.sessions)} sessions are booked.")
+                count = len(result.sessions)
+                whose = "Your" if own else f"{plan.patient.get_full_name()}'s"
+                messages.success(request, f"{whose} {count} sessions are booked.")
                 return redirect("course-detail", plan_id=plan.pk)
         else:
             if request.method == "POST":

@@ -23,6 +23,7 @@ class ReminderKind(models.TextChoices):
     WINDOW_CLOSING = "window_closing", "Next session's window closing soon"
     REVIEW = "review", "Invitation to the doctor's review"
     WAITLIST_OFFER = "waitlist_offer", "A sooner time, offered from the waitlist"
+    CANCELLED = "cancelled", "Cancellation notice"
 
 
 # Kinds about a visit to come: pointless once it has begun or is no longer booked.

@@ -148,6 +148,15 @@ def _context(reminder: Reminder) -> dict[str, object]:
     if plan is not None and appointment.session_number:
         session = f"session {appointment.session_number} of {plan.sessions}"
     course: list[Appointment] = []
+    if reminder.kind == ReminderKind.CANCELLED and plan is not None:
+        # The sessions cancelled with this one (the rest of a course cancelled at once).
+        course = list(
+            Appointment.objects.filter(
+                plan=plan,
+                status=AppointmentStatus.CANCELLED,
+                cancelled_at=appointment.cancelled_at,
+            ).order_by("starts_at")
+        )
     if reminder.kind == ReminderKind.CONFIRMATION and plan is not None:
         course = list(
             Appointment.objects.filter(plan=plan, status=AppointmentStatus.BOOKED)
@@ -176,6 +185,12 @@ def _context(reminder: Reminder) -> dict[str, object]:
         context["book_link"] = settings.SITE_URL + reverse("course-book", args=[plan.pk])
     if reminder.kind == ReminderKind.REVIEW:
         context["review_link"] = settings.SITE_URL + reverse("consultation-book")
+    if reminder.kind == ReminderKind.CANCELLED:
+        context["book_link"] = settings.SITE_URL + (
+            reverse("course-detail", args=[plan.pk])
+            if plan is not None
+            else reverse("consultation-book")
+        )
     return context
 
 
@@ -189,6 +204,7 @@ SUBJECTS = {
     ReminderKind.WINDOW_CLOSING: "Book your {next_session} by {closes:%a %d %b}",
     ReminderKind.REVIEW: "Your review with the doctor after {what}",
     ReminderKind.WAITLIST_OFFER: "A sooner time for your {what}: {when:%a %d %b at %H:%M}",
+    ReminderKind.CANCELLED: "Cancelled: {what} on {when:%a %d %b at %H:%M}",
 }
 # The button under an email's text: its label and the context's link it opens.
 BUTTONS = {
@@ -199,6 +215,7 @@ BUTTONS = {
     ReminderKind.WINDOW_CLOSING: ("Book your next session", "book_link"),
     ReminderKind.REVIEW: ("Book your review", "review_link"),
     ReminderKind.WAITLIST_OFFER: ("See the time and take it", "link"),
+    ReminderKind.CANCELLED: ("Book another time", "book_link"),
 }
 
 

@@ -105,6 +105,33 @@ def reminders_withdraw(
     return withdrawn
 
 
+def message_time(now: datetime) -> datetime:
+    """When a message written now may go: now, or the end of the clinic's quiet hours."""
+    quiet = _schedule(ReminderPolicy.current()).quiet
+    return outside_quiet(now, quiet, clinic_zone(), before=None)
+
+
+def reminders_cancelled(
+    appointments: Sequence[Appointment], *, now: datetime | None = None
+) -> Reminder | None:
+    """Tell the patient that these visits (one, or the rest of a course) are cancelled, in one
+    message on their channel, whoever cancelled them. Call after reminders_withdraw, in the
+    cancellation's transaction. The patient needs no consent to care reminders for it: it is
+    about their booking. It waits for the end of quiet hours."""
+    if not appointments:
+        return None
+    now = now or timezone.now()
+    first = min(appointments, key=lambda a: a.starts_at)
+    profile = PatientProfile.objects.filter(user_id=first.patient_id).first()
+    return Reminder.objects.create(
+        patient_id=first.patient_id,
+        appointment=first,
+        kind=ReminderKind.CANCELLED,
+        channel=_channel(profile),
+        due_at=message_time(now),
+    )
+
+
 def reminders_plan(
     appointments: Sequence[Appointment], *, confirm: bool = True, now: datetime | None = None
 ) -> list[Reminder]:
@@ -156,8 +183,9 @@ def reminders_plan(
 def reminders_offer(
     offers: Sequence[WaitlistOffer], *, now: datetime | None = None
 ) -> list[Reminder]:
-    """Tell each patient offered a freed time, at once, on their channel (call in the offer's
-    transaction). The patient asked to wait, so no consent to care reminders is needed."""
+    """Tell each patient offered a freed time on their channel, as soon as quiet hours allow
+    (message_time; call in the offer's transaction). The patient asked to wait, so no consent
+    to care reminders is needed."""
     if not offers:
         return []
     now = now or timezone.now()
@@ -171,7 +199,7 @@ def reminders_offer(
             offer=offer,
             kind=ReminderKind.WAITLIST_OFFER,
             channel=_channel(profiles.get(offer.entry.patient_id)),
-            due_at=now,
+            due_at=message_time(now),
         )
         for offer in offers
     )
@@ -226,6 +254,8 @@ def _still_wanted(reminder: Reminder, now: datetime) -> bool:
         return offer.status == OfferStatus.OPEN and offer.expires_at > now
     appointment = reminder.appointment
     assert appointment is not None
+    if reminder.kind == ReminderKind.CANCELLED:
+        return appointment.status == AppointmentStatus.CANCELLED
     if reminder.kind in BEFORE_VISIT:
         return appointment.status == AppointmentStatus.BOOKED and (
             reminder.kind == ReminderKind.CONFIRMATION or appointment.starts_at > now

@@ -34,7 +34,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from bookings.reminders.services import reminders_offer
+from bookings.reminders.services import message_time, reminders_offer
 from clinic.models import User
 from clinic.roles import Role, has_role
 from planner.models import OPEN_STATUSES, TreatmentPlan
@@ -217,7 +217,12 @@ def waitlist_offer_time(*, starts_at: datetime, now: datetime | None = None) -> 
     visits = _other_visits(candidates, starts_at)
     slots = TimeFree(starts_at)
     offered: list[WaitlistOffer] = []
-    expires_at = min(now + timedelta(hours=policy.waitlist_offer_hours), starts_at - notice)
+    # An offer made in the clinic's quiet hours is told when they end, and is open for its
+    # hours from then; never past the point the time needs its notice.
+    told_at = message_time(now)
+    expires_at = min(told_at + timedelta(hours=policy.waitlist_offer_hours), starts_at - notice)
+    if expires_at <= told_at:
+        return []  # it would lapse before the patient could hear of it
     for entry in candidates:
         if len(offered) == OFFER_LIMIT:
             break

@@ -11,9 +11,11 @@ from bookings.courses.search import propose_series
 from bookings.courses.services import series_book, session_move
 from bookings.courses.windows import move_effects
 from bookings.models import Appointment
+from clinic.roles import Role
 from planner.rules import Window
 from planner.services import plan_adjust, plan_approve, plan_create
 from tests.bookings.clinics import local, make_clinic, utc
+from tests.factories import UserFactory
 from tests.planner.intakes import intake
 
 NOW = utc(2027, 2, 20)
@@ -83,19 +85,20 @@ def test_a_reflow_moves_the_later_sessions_inside_their_windows_in_one_go(course
     assert Appointment.objects.active().filter(plan=plan).count() == 4
 
 
-def test_a_move_onto_a_taken_time_is_refused_and_changes_nothing(course, alice, bob):
+def test_a_move_onto_a_taken_time_is_refused_and_changes_nothing(course, alice):
     clinic, _plan, booked = course
     target = local(LONDON_DAY(booked[1].starts_at) + timedelta(days=1), 11)
     for doctor, room in zip(clinic.doctors, clinic.rooms, strict=True):
+        patient = UserFactory(role=Role.PATIENT)  # one patient cannot be in two rooms at once
         Appointment.objects.create(
-            patient=bob,
+            patient=patient,
             treatment_type=clinic.consultation,
             doctor=doctor,
             room=room,
             starts_at=target,
             ends_at=target + timedelta(minutes=30),
             reserved_until=target + timedelta(minutes=30),
-            created_by=bob,
+            created_by=patient,
         )
     before = booked[1].starts_at
     with pytest.raises(SlotUnavailable):

@@ -271,3 +271,29 @@ def test_every_proposed_course_is_really_bookable(booked, sessions, window):
         else:
             assert 1 <= result.session <= sessions
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("sessions", [0, -1, 21])
+def test_the_search_refuses_a_course_of_no_sessions_or_too_many(db, sessions):
+    # Zero sessions once recursed until Python's recursion limit, minutes of full CPU.
+    clinic = make_clinic()
+    with pytest.raises(ValueError, match="1 to 20 sessions"):
+        propose_series(treatment_type=clinic.session, sessions=sessions, window=STANDARD, now=NOW)
+
+
+def test_the_search_and_its_alternatives_stop_when_their_time_is_spent(db, monkeypatch):
+    import bookings.courses.search as search
+
+    clinic = make_clinic()
+    # Sundays only (the clinic is closed), and no time left to look: it gives up at once.
+    monkeypatch.setattr(search, "SEARCH_SECONDS", 0.0)
+    result = propose_series(
+        treatment_type=clinic.session,
+        sessions=10,
+        window=STANDARD,
+        preferences=Preferences(doctor_id=clinic.doctors[0].pk, weekdays=frozenset({6})),
+        now=NOW,
+    )
+    assert isinstance(result, SeriesFailure)
+    assert "could not be placed in time" in result.reason
+    assert result.alternatives == ()  # none looked for once the time was spent

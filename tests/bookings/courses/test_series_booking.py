@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from bookings.appointments.services import SlotUnavailable
 from bookings.courses.search import SeriesProposal, propose_series
 from bookings.courses.services import SeriesConflict, series_book
 from bookings.models import Appointment
@@ -118,7 +119,7 @@ def test_a_course_session_is_booked_once(clinic, plan, alice):
         first_start=local(date(2027, 3, 2), 10),
         now=NOW,
     )
-    with pytest.raises(ValidationError, match="booked already"):
+    with pytest.raises(SlotUnavailable, match="booked already"):
         series_book(plan=plan, proposal=again, booked_by=alice, now=NOW)
     assert Appointment.objects.filter(plan=plan).count() == 4
 

@@ -95,3 +95,72 @@ def test_a_receptionist_books_for_the_patient_and_it_is_audited(plan, alice, rec
     assert AuditEntry.objects.filter(
         actor=receptionist, patient=alice, action="booking course"
     ).exists()
+
+
+@pytest.fixture
+def under_a_time_bound():
+    """The search once recursed for minutes on a booked course: fail instead of hanging."""
+    import signal
+
+    def too_long(signum, frame):
+        raise TimeoutError("the booking page took more than 20 seconds")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def book_course(client, plan):
+    page = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
+    return client.post(
+        reverse("course-book", args=[plan.pk]), SEARCH | {"shown": page.context["fingerprint"]}
+    )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_booking_page_of_a_booked_course_says_so_at_once_and_books_nothing(
+    plan, alice, method, under_a_time_bound
+):
+    client = client_for(alice)
+    book_course(client, plan)
+    response = getattr(client, method)(
+        reverse("course-book", args=[plan.pk]), SEARCH | {"shown": "x"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("course-detail", args=[plan.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "This course is booked" in page
+    assert Appointment.objects.filter(plan=plan).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("close", "message"),
+    [("plan_stop", "was stopped"), ("plan_complete", "is completed")],
+)
+def test_a_stopped_or_completed_course_has_nothing_to_book(
+    plan, alice, doctor, close, message, under_a_time_bound
+):
+    from planner.services import plan_complete, plan_start, plan_stop
+
+    if close == "plan_stop":
+        plan_stop(plan=plan, doctor=doctor, reason="The patient moved away.")
+    else:
+        plan_complete(plan=plan_start(plan=plan, author=doctor), author=doctor)
+    client = client_for(alice)
+    response = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
+    assert response.status_code == 302
+    assert message in client.get(response["Location"]).content.decode()
+    assert not Appointment.objects.filter(plan=plan).exists()
+
+
+def test_staff_booking_for_a_patient_read_whose_course_was_booked(plan, receptionist):
+    client = client_for(receptionist)
+    page = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
+    assert "Book Alice" in page.content.decode()
+    response = book_course(client, plan)
+    shown = client.get(response["Location"]).content.decode()
+    assert "sessions are booked" in shown
+    assert "Your 4 sessions" not in shown
+    assert f"{plan.patient.get_full_name()}&#x27;s 4 sessions are booked" in shown

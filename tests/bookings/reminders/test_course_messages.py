@@ -160,7 +160,8 @@ def test_a_clinic_can_turn_course_messages_off(clinic, consenting, doctor):
     kinds_written = set(
         Reminder.objects.filter(appointment__plan=course[0].plan).values_list("kind", flat=True)
     )
-    assert kinds_written == {"confirmation", "pre_care", "soon", "aftercare"}
+    # The visits' own messages, and the cancellation notice: no course message.
+    assert kinds_written == {"confirmation", "pre_care", "soon", "aftercare", "cancelled"}
 
 
 def test_text_messages_for_course_kinds_fit_the_channel(course):

@@ -109,10 +109,11 @@ def test_a_cancelled_visits_reminders_never_go_even_if_already_handed_out(
         appointment_cancel(appointment=appointment, by=consenting, reason="Ill")
         # ...and the cancellation withdrew it in its transaction: the worker does not take it.
         assert [reminder_send(pk) for pk in claimed] == ["skipped"]
+    assert run_due(pre_care_at) == ["sent"]  # the cancellation notice, and nothing else
     for moment in (VISIT - timedelta(hours=2), VISIT + timedelta(days=1, hours=2)):
         assert run_due(moment) == []
-    assert len(mail.outbox) == 1
-    assert kinds(appointment, "sent") == ["confirmation"]
+    assert len(mail.outbox) == 2
+    assert kinds(appointment, "sent") == ["cancelled", "confirmation"]
 
 
 def test_moving_a_visit_moves_its_reminders_and_confirms_the_new_time(clinic, consenting):

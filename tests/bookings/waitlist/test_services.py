@@ -141,11 +141,24 @@ def test_an_offer_lapses_and_accepting_it_then_changes_nothing(alice_course, bob
 def test_an_offer_lapses_before_its_time_is_too_close_to_book(
     alice_course, bobs_visit, receptionist
 ):
+    from bookings.models import BookingPolicy
+
+    BookingPolicy.objects.filter(pk=BookingPolicy.current().pk).update(waitlist_offer_hours=24)
     with time_machine.travel(BOOKED_ON, tick=False):
         join(alice_course, 2)
-    cancel(bobs_visit, on=FREED - timedelta(hours=6), by=receptionist)
+    cancel(bobs_visit, on=FREED - timedelta(hours=15), by=receptionist)  # 19:00 the day before
     offer = WaitlistOffer.objects.get()
     assert offer.expires_at == FREED - timedelta(hours=2)  # the clinic's minimum notice
+
+
+def test_a_time_freed_at_night_that_would_lapse_before_quiet_hours_end_is_not_offered(
+    alice_course, bobs_visit, receptionist
+):
+    with time_machine.travel(BOOKED_ON, tick=False):
+        join(alice_course, 2)
+    # Freed at 04:00 for 10:00: the patient could be told at 08:00, when it needs its notice.
+    cancel(bobs_visit, on=FREED - timedelta(hours=6), by=receptionist)
+    assert not WaitlistOffer.objects.exists()
 
 
 def test_a_time_inside_the_minimum_notice_is_not_offered(alice_course, bobs_visit, receptionist):
