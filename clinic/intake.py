@@ -12,6 +12,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from clinic.models import Intake
+from clinic.services import consent_name_problem
 from planner.rules import POLICY, Area, Concern, Severity, SunExposure
 from planner.rules.fitzpatrick import QUESTIONS
 from planner.rules.intake import InkAmount, Scarring, TattooColours, TattooLocation
@@ -159,10 +160,16 @@ class HistoryForm(SectionForm):
 
 
 class ConsentForm(SectionForm):
-    full_name = forms.CharField(label="Your full name", max_length=200)
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Your first and last name, as they are on your record.",
+    )
     agree = forms.BooleanField(label="I have read the consent above and I agree to it.")
 
-    def __init__(self, *args: Any, patient_name: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, patient_name: str | None = None, **kwargs: Any) -> None:
+        """`patient_name`: the name on the patient's record, which the typed name must match
+        (None on a page that only shows the form)."""
         super().__init__(*args, **kwargs)
         self.patient_name = patient_name
 
@@ -170,6 +177,10 @@ class ConsentForm(SectionForm):
         name = " ".join(self.cleaned_data["full_name"].split())
         if len(name) < 3 or " " not in name:
             raise forms.ValidationError("Type your first and last name, as you sign.")
+        if self.patient_name is not None and (
+            problem := consent_name_problem(typed=name, on_file=self.patient_name)
+        ):
+            raise forms.ValidationError(problem)
         return name
 
 
@@ -195,6 +206,16 @@ SECTIONS = (
     Section("consent", "Consent", ConsentForm),
 )
 SECTION_NAMES = {section.name: section for section in SECTIONS}
+
+
+def answer_label(section: str, field: str, value: object) -> str:
+    """How a stored answer reads to a person: the label of the choice that was picked ("Upper
+    back or chest" for "upper_trunk"), or the value itself where the question has no choices."""
+    question = SECTION_NAMES[section].form.base_fields.get(field)
+    for key, label in getattr(question, "choices", None) or ():
+        if str(key) == str(value):
+            return str(label)
+    return str(value)
 
 
 def sections_for(intake: Intake) -> list[Section]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -182,6 +183,23 @@ def intake_save_section(
     return intake
 
 
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def consent_name_problem(*, typed: str, on_file: str) -> str:
+    """Why a consent typed as `typed` is not the patient's signature, or "" if it is: the name
+    must be the one on their record, case and spacing aside."""
+    if not on_file.strip():
+        return "Your record has no name yet: add it in your profile, then sign here."
+    if _name_key(typed) != _name_key(on_file):
+        return (
+            f"Sign with your name as it is on your record: {' '.join(on_file.split())}. "
+            "If that name is wrong, correct it in your profile first."
+        )
+    return ""
+
+
 @transaction.atomic
 def intake_submit(
     *, intake: Intake, full_name: str, ip_address: str | None, missing: list[str]
@@ -192,6 +210,8 @@ def intake_submit(
         raise ValidationError("This intake is submitted already.")
     if missing:
         raise ValidationError(f"Please answer these sections first: {', '.join(missing)}.")
+    if problem := consent_name_problem(typed=full_name, on_file=intake.patient.get_full_name()):
+        raise ValidationError({"full_name": problem})
     consent = Consent.objects.create(
         patient=intake.patient,
         intake=intake,

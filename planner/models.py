@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from planner.rules import POLICY, Concern, Window
+from planner.rules import POLICY, Concern, FlagKind, Window
 
 
 class PlanStatus(models.TextChoices):
@@ -20,7 +20,18 @@ class PlanStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.APPROVED, PlanStatus.IN_PROGRESS)
+# Statuses a plan reaches only through a doctor's approval.
+APPROVED_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_PROGRESS, PlanStatus.COMPLETED)
 CONCERN_CHOICES = [(concern.value, concern.label.capitalize()) for concern in Concern]
+CONCERN_LABELS = dict(CONCERN_CHOICES)
+
+
+def screening_label(answer: str) -> str:
+    """A screening answer's name as a person reads it ("Pregnancy"), from the flag it raises."""
+    for rule in POLICY.screening:
+        if rule.answer == answer:
+            return rule.flag.partition(":")[0].rstrip(".")
+    return answer.replace("_", " ").capitalize()
 
 
 class TreatmentPlanQuerySet(models.QuerySet["TreatmentPlan"]):
@@ -114,6 +125,28 @@ class TreatmentPlan(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def was_approved(self) -> bool:
+        """A doctor approved the course (it may since have started, finished or stopped)."""
+        return self.status in APPROVED_STATUSES or self.approved_at is not None
+
+    @property
+    def hard_stops(self) -> list[dict[str, str]]:
+        """The screening flags that block treatment until a doctor records they no longer
+        apply."""
+        return [flag for flag in self.flags if flag.get("kind") == FlagKind.HARD_STOP]
+
+    @property
+    def approval_problem(self) -> str:
+        """Why a doctor cannot approve the course as it stands, or "" if they can."""
+        if self.hard_stops:
+            stops = " ".join(flag["text"] for flag in self.hard_stops)
+            return (
+                f"This plan has a hard stop: {stops} It cannot be approved until a doctor "
+                "records that the stop no longer applies, and why."
+            )
+        return ""
+
+    @property
     def booking_problem(self) -> str:
         """Why the course's sessions cannot be booked now, or "" if they can."""
         if self.booking_blocked:
@@ -137,6 +170,7 @@ class TreatmentPlan(models.Model):
             "interval_max_days": self.interval_max_days,
             "review_after_session": self.review_after_session,
             "fitzpatrick": self.intake.get("fitzpatrick"),
+            "hard_stops": [flag["code"] for flag in self.hard_stops],
         }
 
 
@@ -147,6 +181,36 @@ class RevisionAction(models.TextChoices):
     STARTED = "started", "Course started"
     COMPLETED = "completed", "Course completed"
     STOPPED = "stopped", "Stopped"
+    HARD_STOP_CLEARED = "hard_stop_cleared", "Hard stop cleared"
+
+
+# How a snapshot's fields read on the plan's history, and how their values are shown.
+SNAPSHOT_LABELS = {
+    "concern": "Concern",
+    "status": "Status",
+    "sessions": "Sessions",
+    "sessions_min": "Fewest sessions",
+    "sessions_max": "Most sessions",
+    "interval_min_days": "Shortest gap (days)",
+    "interval_ideal_days": "Ideal gap (days)",
+    "interval_max_days": "Longest gap (days)",
+    "review_after_session": "Doctor's review after session",
+    "fitzpatrick": "Skin type (Fitzpatrick)",
+    "hard_stops": "Hard stops",
+}
+STATUS_LABELS = dict(PlanStatus.choices)
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if name == "concern":
+        return str(CONCERN_LABELS.get(value, value))
+    if name == "status":
+        return str(STATUS_LABELS.get(value, value))
+    if name == "hard_stops":
+        return ", ".join(screening_label(code) for code in value) or "none"
+    return str(value)
 
 
 class PlanRevision(models.Model):
@@ -174,6 +238,26 @@ class PlanRevision(models.Model):
             return []
         return [
             (name.replace("_", " "), self.before.get(name), value)
+            for name, value in self._changed(self.before)
+        ]
+
+    def shown_changes(self) -> list[tuple[str, str, str]]:
+        """changes(), in the words a person reads: labels, not codes."""
+        if not self.before:
+            return []
+        return [
+            (
+                SNAPSHOT_LABELS.get(name, name.replace("_", " ").capitalize()),
+                _shown(name, self.before.get(name)),
+                _shown(name, value),
+            )
+            for name, value in self._changed(self.before)
+        ]
+
+    def _changed(self, before: dict[str, Any]) -> list[tuple[str, Any]]:
+        # A field an older snapshot did not record yet is not a change.
+        return [
+            (name, value)
             for name, value in self.after.items()
-            if self.before.get(name) != value
+            if name in before and before[name] != value
         ]

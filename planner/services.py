@@ -97,7 +97,12 @@ def _locked(plan: TreatmentPlan) -> TreatmentPlan:
 
 @transaction.atomic
 def plan_approve(*, plan: TreatmentPlan, doctor: User, reason: str = "") -> TreatmentPlan:
+    """A doctor approves the proposed course; a hard stop must be cleared first
+    (plan_clear_hard_stop), so that nobody is told to book a treatment they cannot have."""
     _require_doctor(doctor)
+    plan = _locked(plan)
+    if problem := plan.approval_problem:
+        raise ValidationError(problem)
     return _progress(
         plan,
         author=doctor,
@@ -166,7 +171,10 @@ def plan_adjust(
             field, _, message = str(error).partition(": ")
             key = "fitzpatrick" if field == "fitzpatrick" else "concern"
             raise ValidationError({key: message or str(error)}) from None
+        # A course that waits for a doctor's approval still does after planning again.
+        awaits_review = plan.requires_doctor_review
         _apply(plan, recommend(intake))
+        plan.requires_doctor_review = plan.requires_doctor_review or awaits_review
         plan.intake = intake_to_dict(intake)
     if sessions is not None:
         plan.sessions = sessions
@@ -183,6 +191,43 @@ def plan_adjust(
         raise ValidationError("Nothing changed: adjust the concern, the sessions or the window.")
     _save_with_revision(
         plan, author=doctor, action=RevisionAction.ADJUSTED, reason=reason.strip(), before=before
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_clear_hard_stop(*, plan: TreatmentPlan, doctor: User, reason: str) -> TreatmentPlan:
+    """A doctor records that the plan's hard stops no longer apply: the answers changed (the
+    pregnancy is over, the sunburn healed). The plan's copy of the intake takes the new answers,
+    so planning it again does not bring the stop back; the questionnaire the patient signed
+    stays as it was. The plan still awaits the doctor's approval."""
+    _require_doctor(doctor)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Say why the stop no longer applies; the patient's record keeps it."}
+        )
+    plan = _locked(plan)
+    _require_open(plan)
+    stops = plan.hard_stops
+    if not stops:
+        raise ValidationError("This plan has no hard stop to clear.")
+    before = plan.snapshot()
+    answers = {**plan.intake.get("screening", {}), **{flag["code"]: False for flag in stops}}
+    plan.intake = {**plan.intake, "screening": answers}
+    # The remaining flags and the patient's reasons as the planner now gives them; the numbers
+    # (perhaps a doctor's) stay as they are.
+    recommendation = recommend(intake_from_dict(plan.intake)).as_dict()
+    plan.flags = recommendation["flags"]
+    plan.reasons = recommendation["reasons"]
+    plan.booking_blocked = recommendation["booking_blocked"]
+    # Approval is still the gate: an unflagged proposed course could otherwise be booked.
+    plan.requires_doctor_review = True
+    _save_with_revision(
+        plan,
+        author=doctor,
+        action=RevisionAction.HARD_STOP_CLEARED,
+        reason=reason.strip(),
+        before=before,
     )
     return plan
 

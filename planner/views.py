@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_record, client_address
-from clinic.intake import SECTION_NAMES, ConsentForm, missing_sections
+from clinic.intake import SECTION_NAMES, ConsentForm, answer_label, missing_sections
 from clinic.intake_views import render_section
 from clinic.models import Intake as ClinicIntake
 from clinic.roles import Role, has_role, role_required
@@ -22,7 +22,13 @@ from clinic.services import intake_submit as intake_submit_service
 from planner.forms import AdjustPlanForm, ReasonForm
 from planner.models import TreatmentPlan
 from planner.rules import POLICY, Concern, Severity
-from planner.services import plan_adjust, plan_approve, plan_from_intake, plan_stop
+from planner.services import (
+    plan_adjust,
+    plan_approve,
+    plan_clear_hard_stop,
+    plan_from_intake,
+    plan_stop,
+)
 
 STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
@@ -37,6 +43,23 @@ def plan_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
     if plan.patient_id == request.user.pk or has_role(request.user, *STAFF):
         return plan
     raise Http404("No such plan.")
+
+
+def _answers(intake: dict[str, Any]) -> dict[str, Any]:
+    """The plan's copy of the intake in the questionnaire's words, for staff to read."""
+    tattoo = intake.get("tattoo")
+    return {
+        "concern": answer_label("concern", "concern", intake.get("concern")),
+        "severity": answer_label("concern", "severity", intake.get("severity")),
+        "area": answer_label("concern", "area", intake.get("area")),
+        "sun_exposure": answer_label("sun", "sun_exposure", intake.get("sun_exposure")),
+        "tattoo": {
+            name: answer_label("tattoo", name, tattoo.get(name))
+            for name in ("colours", "ink", "scarring", "location")
+        }
+        if tattoo
+        else None,
+    }
 
 
 def _refuse(
@@ -55,6 +78,7 @@ def _render(
     *,
     adjust_form: AdjustPlanForm | None = None,
     approve_form: ReasonForm | None = None,
+    clear_form: ReasonForm | None = None,
     stop_form: ReasonForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -63,10 +87,13 @@ def _render(
         "plan": plan,
         "revisions": plan.revisions.select_related("author"),
         "is_doctor": is_doctor,
+        "answers": _answers(plan.intake),
     }
     if is_doctor and plan.is_open:
         context["adjust_form"] = adjust_form or AdjustPlanForm(plan=plan)
         context["approve_form"] = approve_form or ReasonForm(required=False, prefix="approve")
+        if plan.hard_stops:
+            context["clear_form"] = clear_form or ReasonForm(prefix="clear")
         context["stop_form"] = stop_form or ReasonForm(prefix="stop")
     return render(request, "planner/plan_detail.html", context, status=status)
 
@@ -119,6 +146,24 @@ def plan_approve_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         change=lambda data: plan_approve(plan=plan, doctor=request.user, reason=data["reason"]),
         action="approved plan",
         done="Plan approved. The patient can now book the course.",
+    )
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def plan_clear_hard_stop_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for(request, plan_id)
+    return _doctor_action(
+        request,
+        plan,
+        form=ReasonForm(request.POST, prefix="clear"),
+        form_name="clear_form",
+        change=lambda data: plan_clear_hard_stop(
+            plan=plan, doctor=request.user, reason=data["reason"]
+        ),
+        action="cleared hard stop",
+        done="The hard stop is cleared; the reason is in the plan's history. Approve the plan "
+        "when it is ready.",
     )
 
 
@@ -187,7 +232,7 @@ def intake_submit(request: HttpRequest, intake_id: int) -> HttpResponse:
     if submitted is not None:  # sent twice (a double click, the back button): one course
         return redirect("plan-detail", plan_id=submitted.pk)
     consent = SECTION_NAMES["consent"]
-    form = ConsentForm(request.POST)
+    form = ConsentForm(request.POST, patient_name=intake.patient.get_full_name())
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -199,7 +244,10 @@ def intake_submit(request: HttpRequest, intake_id: int) -> HttpResponse:
                 )
                 plan = plan_from_intake(intake=intake)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)  # beside the field it is about
+            else:
+                messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Thank you. Here is the course we propose for you.")
             return redirect("plan-detail", plan_id=plan.pk)

@@ -51,7 +51,8 @@ def appointment_complete(
     *, appointment: Appointment, by: User, now: datetime | None = None
 ) -> Appointment:
     """The visit took place. The course's first session starts the course and its last one
-    completes it."""
+    completes it. A session of a course no doctor approved is refused: treatment follows the
+    doctor's approval, even where the patient could book before it."""
     _staff(by)
     now = now or timezone.now()
     appointment = (
@@ -65,6 +66,11 @@ def appointment_complete(
         )
     if appointment.starts_at > now:
         raise ValidationError("A visit can be recorded as completed once it has started.")
+    if appointment.plan is not None and not appointment.plan.was_approved:
+        raise ValidationError(
+            "This course was never approved by a doctor, so the visit cannot be recorded as "
+            "one of its treatment sessions. A doctor approves the plan first."
+        )
     appointment.status = AppointmentStatus.COMPLETED
     appointment.completed_at = now
     appointment.save(update_fields=["status", "completed_at", "updated_at"])

@@ -1,9 +1,45 @@
-"""Where each rule comes from: the two clinic articles in shared/seeds/ and published papers."""
+"""Where each rule comes from: the two clinic articles in shared/seeds/ and published papers.
 
-# "How often should I do Pico Laser? 5 things you should know" (Clique Clinic).
+A rule keeps its source as written here (a plan stores it); `citation` says how it reads to a
+person: an article by its title and clinic, a paper by its reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 SEED_HOW_OFTEN = "seeds/000_b9626d86760139c7.txt"
-# "How Many Pico Laser Sessions Do You Need?".
 SEED_HOW_MANY = "seeds/001_471068f08b0b3de9.txt"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as a reader sees it: an article's title and the clinic that published it, or a
+    reference as it is cited. `by` and `url` are "" where they are not known."""
+
+    title: str
+    by: str = ""
+    url: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.by}" if self.by else self.title
+
+
+# The seeds' own titles (as each file opens) and the clinic each names. Neither file gives its
+# address, and the second names no clinic: they are left out rather than guessed.
+ARTICLES = {
+    SEED_HOW_OFTEN: Citation(
+        "How often should I do Pico Laser? 5 things you should know", by="Clique Clinic"
+    ),
+    SEED_HOW_MANY: Citation("How Many Pico Laser Sessions Do You Need?"),
+}
+
+
+def citation(source: str) -> Citation:
+    """How `source` reads to a person: a seed by its title and clinic; anything else (a
+    published reference, the clinic's own policy) as it is written."""
+    return ARTICLES.get(source, Citation(source))
+
 
 KIRBY_DESAI = (
     "Kirby W, Desai A, Desai T, Kartono F, Geeta P. The Kirby-Desai Scale: a proposed scale to "

@@ -3,9 +3,11 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clinic.models import AuditEntry, Consent, Intake, IntakeStatus, PatientProfile
+from clinic.services import intake_submit
 from planner.models import TreatmentPlan
 from planner.rules import POLICY
 from planner.rules.fitzpatrick import QUESTIONS
@@ -36,6 +38,8 @@ TATTOO = {
 @pytest.fixture
 def alice_born(alice):
     PatientProfile.objects.filter(user=alice).update(date_of_birth=date(1990, 5, 17))
+    alice.last_name = "Moreau"
+    alice.save(update_fields=["last_name"])
     return alice
 
 
@@ -125,6 +129,53 @@ def test_consent_needs_a_full_name_and_the_box_ticked(alice_born, name, agree, m
     assert message in response.content.decode()
     assert not Consent.objects.exists()
     assert not TreatmentPlan.objects.exists()
+
+
+def test_consent_signed_with_another_name_is_refused_and_nothing_is_stored(alice_born):
+    client = client_for(alice_born)
+    intake = start(client)
+    fill(client, intake)
+    response = submit(client, intake, name="Somebody Else")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Sign with your name as it is on your record: Alice Moreau." in page
+    assert "Agree and see my course" in page  # still on the consent step
+    assert not Consent.objects.exists()
+    assert not TreatmentPlan.objects.exists()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+
+
+def test_the_typed_name_matches_the_record_whatever_its_case_and_spacing(alice_born):
+    client = client_for(alice_born)
+    intake = start(client)
+    fill(client, intake)
+    assert submit(client, intake, name="  alice   MOREAU ").status_code == 302
+    assert Consent.objects.get(intake=intake).full_name == "alice MOREAU"
+
+
+def test_a_patient_without_a_name_on_record_is_asked_to_add_it_before_signing(alice_born):
+    alice_born.first_name = alice_born.last_name = ""
+    alice_born.save(update_fields=["first_name", "last_name"])
+    client = client_for(alice_born)
+    intake = start(client)
+    fill(client, intake)
+    response = submit(client, intake)
+    assert response.status_code == 400
+    assert "Your record has no name yet" in response.content.decode()
+    assert not Consent.objects.exists()
+
+
+def test_the_consent_service_refuses_another_name_too(alice_born):
+    client = client_for(alice_born)
+    intake = start(client)
+    fill(client, intake)
+    with pytest.raises(ValidationError) as refused:
+        intake_submit(intake=intake, full_name="Somebody Else", ip_address=None, missing=[])
+    assert "Alice Moreau" in refused.value.message_dict["full_name"][0]
+    assert not Consent.objects.exists()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
 
 
 def test_consent_before_every_section_is_answered_is_refused(alice_born):

@@ -175,7 +175,7 @@ def test_staff_read_the_planning_policy_with_its_sources(role, request):
     assert response.status_code == 200
     page = response.content.decode()
     assert POLICY.version in page
-    assert "seeds/001_471068f08b0b3de9.txt" in page
+    assert "How Many Pico Laser Sessions Do You Need?" in page
     assert "Are you pregnant, or could you be?" in page
 
 

@@ -37,3 +37,17 @@ def test_a_seed_citation_quotes_its_seed_word_for_word(cited):
         seed = (SHARED / cited.source).read_text()
         assert cited.quote, "a rule that stands on a seed quotes the sentence"
         assert cited.quote in " ".join(seed.split())
+
+
+@pytest.mark.parametrize("seed", [src.SEED_HOW_OFTEN, src.SEED_HOW_MANY])
+def test_a_seed_is_shown_by_the_title_and_clinic_its_own_text_gives(seed):
+    text = " ".join((SHARED / seed).read_text().split())
+    shown = src.citation(seed)
+    assert shown.title in text[:200], "the title is how the article opens"
+    assert shown.by in text
+    assert shown.url == "" or shown.url in text
+    assert "seeds/" not in str(shown)
+
+
+def test_a_published_reference_is_shown_as_it_is_cited():
+    assert str(src.citation(src.KIRBY_DESAI)) == src.KIRBY_DESAI
