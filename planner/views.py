@@ -88,6 +88,9 @@ def _render(
         "revisions": plan.revisions.select_related("author"),
         "is_doctor": is_doctor,
         "answers": _answers(plan.intake),
+        # Sessions on the calendars (the bookings layer's reverse relation; planner imports
+        # nothing of bookings): once there are, the page offers them, not booking again.
+        "booked": plan.appointments.exclude(status="cancelled").exists(),  # type: ignore[attr-defined]
     }
     if is_doctor and plan.is_open:
         context["adjust_form"] = adjust_form or AdjustPlanForm(plan=plan)

@@ -209,3 +209,22 @@ def test_an_approved_plan_links_the_patient_to_booking_and_to_the_sessions(plan,
     page = client_for(alice).get(reverse("plan-detail", args=[plan.pk])).content.decode()
     assert reverse("course-book", args=[plan.pk]) in page
     assert reverse("course-detail", args=[plan.pk]) in page
+
+
+def test_once_the_course_is_booked_the_plan_page_offers_its_sessions_not_booking(
+    plan, alice, doctor
+):
+    from bookings.courses.search import propose_series
+    from bookings.courses.services import series_book
+    from tests.bookings.clinics import make_clinic
+
+    clinic = make_clinic()
+    plan = plan_approve(plan=plan, doctor=doctor)
+    proposal = propose_series(
+        treatment_type=clinic.session, sessions=plan.sessions, window=plan.window
+    )
+    series_book(plan=plan, proposal=proposal, booked_by=alice)
+    page = client_for(alice).get(reverse("plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("course-book", args=[plan.pk]) not in page
+    assert "Your sessions are booked" in page
+    assert reverse("course-detail", args=[plan.pk]) in page
