@@ -137,9 +137,9 @@ def reminders_plan(
 ) -> list[Reminder]:
     """Write the reminders of visits one change booked or moved (one patient's), replacing any
     they had, in a fixed number of queries. One confirmation covers the change, on its first
-    visit: it lists the whole course when there is one. The confirmation goes at once (it
-    answers the patient's own action); the others only to a patient who agreed to care
-    reminders, never in the clinic's quiet hours."""
+    visit: it lists the whole course when there is one. The confirmation goes at once, or when
+    the clinic's quiet hours end; the others only to a patient who agreed to care reminders,
+    never in quiet hours either."""
     if not appointments:
         return []
     now = now or timezone.now()
@@ -157,7 +157,9 @@ def reminders_plan(
     rows: list[tuple[Appointment, str, str, datetime]] = []
     if confirm:
         # A confirmation carries the .ics, so it goes by email.
-        rows.append((booked[0], ReminderKind.CONFIRMATION, ReminderChannel.EMAIL, now))
+        rows.append(
+            (booked[0], ReminderKind.CONFIRMATION, ReminderChannel.EMAIL, message_time(now))
+        )
     if profile is not None and profile.care_reminders_consent:
         for appointment in booked:
             due = visit_reminders(

@@ -114,3 +114,15 @@ def test_no_message_of_any_kind_is_due_in_quiet_hours(alice_course, bobs_visit, 
     for reminder in written_at_night:
         local_time = reminder.due_at.astimezone(MORNING.tzinfo).time()
         assert 8 <= local_time.hour < 21, reminder.due_at
+
+
+def test_a_course_booked_late_at_night_is_confirmed_when_quiet_hours_end(clinic, alice, doctor):
+    from bookings.models import Appointment
+    from tests.bookings.waitlists import approved_plan, book_course
+
+    night = local(date(2027, 2, 20), 23, 30)
+    with time_machine.travel(night, tick=False):
+        course = book_course(clinic, approved_plan(alice, doctor))
+    (confirmation,) = Reminder.objects.filter(kind="confirmation")
+    assert confirmation.appointment == Appointment.objects.get(pk=course[0].pk)
+    assert confirmation.due_at == local(date(2027, 2, 21), 8)
