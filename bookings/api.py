@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.throttling import UserRateThrottle
 
 from bookings.calendars.availability import clinic_zone, free_slots
-from bookings.models import Resource, ResourceKind, TreatmentType
+from bookings.models import BOOKING_HORIZON_DAYS, Resource, ResourceKind, TreatmentType
+from clinic.api_auth import refusals
 
 router = Router()
 
@@ -24,8 +26,11 @@ class AvailabilityThrottle(UserRateThrottle):
 
 class AvailabilityQuery(Schema):
     treatment_type: int = Field(description="A treatment type's id (GET /api/treatment-types).")
-    from_: date = Field(alias="from", description="First local date (YYYY-MM-DD).")
-    to: date = Field(description="Last local date, inclusive; at most 186 days after `from`.")
+    from_: date = Field(alias="from", description="First local date (YYYY-MM-DD), from today.")
+    to: date = Field(
+        description="Last local date, inclusive; at most 186 days after `from`, and at most "
+        f"{BOOKING_HORIZON_DAYS} days from today (bookings open a year ahead)."
+    )
     doctor: int | None = Field(None, description="Only this doctor (a resource id).")
 
 
@@ -53,12 +58,20 @@ class TreatmentTypeOut(Schema):
 
 @router.get(
     "/availability",
-    response=AvailabilityOut,
+    response={200: AvailabilityOut, **refusals(404, 422, 429)},
     auth=None,
     throttle=[AvailabilityThrottle("60/m")],
     summary="Free start times for a treatment over a range of dates",
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> dict[str, object]:
+    # The same span as the booking pages (SlotSearchForm); it also keeps year 1 and year 9999
+    # away from the calendars' date arithmetic.
+    today = timezone.localdate()
+    last = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    if query.from_ < today:
+        raise HttpError(422, f"`from` must be today ({today}) or later.")
+    if query.to > last:
+        raise HttpError(422, f"Bookings open up to a year ahead: `to` must be {last} or earlier.")
     if query.to < query.from_:
         raise HttpError(422, "`to` must not be before `from`.")
     if (query.to - query.from_).days > MAX_DAYS:

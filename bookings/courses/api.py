@@ -2,7 +2,10 @@
 browser (with its CSRF token), bearer tokens for integrations (`manage.py api_token`).
 
 A course or appointment the caller may not see answers 404, as a missing one does; bad input
-422; a time taken meanwhile, or a proposal that changed since it was shown, 409.
+(a body that is not a JSON object too) 422; a time taken meanwhile, a proposal that changed
+since it was shown, or a course that cannot be booked now (closed, stopped by its screening, or
+waiting for its doctor's review), 409. No credentials: 401. Each refusal carries a `detail`
+(clinic.api_auth).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from ninja.security import django_auth
+from pydantic import BaseModel, model_validator
+from pydantic_core import PydanticCustomError
 
 from bookings.appointments.services import (
     STAFF,
@@ -33,16 +37,31 @@ from bookings.courses.keeping import (
 from bookings.courses.search import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from bookings.courses.services import series_book, session_move
 from bookings.models import Appointment, BookingPolicy, Resource, ResourceKind, TreatmentType
-from clinic.api_auth import TokenAuth
+from clinic.api_auth import api_auth, refusals
 from clinic.audit import audit_record
 from clinic.models import User
 from clinic.roles import Role, has_role
 from planner.models import TreatmentPlan
 
-router = Router(auth=[TokenAuth(), django_auth])
+router = Router(auth=api_auth)
 
 
-class Wishes(Schema):
+class Body(BaseModel):
+    """A request body: a JSON object. A pydantic model, not a ninja Schema: a Schema reads its
+    fields as attributes of whatever it is given (for responses built from models), so a body of
+    `12345`, `[]`, `"x"` or `null` passed as an empty object with every default."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def an_object(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise PydanticCustomError(
+                "not_an_object", "The body must be a JSON object, such as {}."
+            )
+        return data
+
+
+class Wishes(Body):
     first_start: datetime | None = Field(
         None, description="The first session's start (with its offset); omit for the earliest."
     )
@@ -84,12 +103,12 @@ class AppointmentOut(Schema):
     room: int | None
 
 
-class MoveIn(Schema):
+class MoveIn(Body):
     starts_at: datetime
     reflow: bool = Field(False, description="Place the later sessions again from this one.")
 
 
-class CancelIn(Schema):
+class CancelIn(Body):
     reason: str = Field(min_length=1, max_length=200)
     override: bool = Field(False, description="Staff only: cancel inside the notice period.")
 
@@ -181,8 +200,8 @@ def _propose(request: HttpRequest, plan: TreatmentPlan, wishes: Wishes) -> Serie
         ).exists()
     ):
         raise HttpError(422, "No such doctor.")
-    if plan.booking_blocked:
-        raise HttpError(422, "Treatment cannot be booked for this course: see its screening.")
+    if problem := plan.booking_problem:
+        raise HttpError(409, problem)
     treatment_type = TreatmentType.objects.session_for(
         concern=plan.concern, area=plan.intake.get("area", "")
     )
@@ -215,7 +234,7 @@ def _propose(request: HttpRequest, plan: TreatmentPlan, wishes: Wishes) -> Serie
 
 @router.post(
     "/courses/{plan_id}/proposal",
-    response=ProposalOut,
+    response={200: ProposalOut, **refusals(401, 403, 404, 409, 422)},
     summary="Propose the whole course on the calendars (nothing is booked)",
 )
 def course_proposal(request: HttpRequest, plan_id: int, wishes: Wishes) -> dict[str, Any]:
@@ -226,7 +245,7 @@ def course_proposal(request: HttpRequest, plan_id: int, wishes: Wishes) -> dict[
 
 @router.post(
     "/courses/{plan_id}/booking",
-    response={201: list[AppointmentOut]},
+    response={201: list[AppointmentOut], **refusals(401, 403, 404, 409, 422)},
     summary="Book the course proposed with these wishes: all sessions or none",
 )
 def course_booking(request: HttpRequest, plan_id: int, body: BookIn) -> Status[Any]:
@@ -244,7 +263,10 @@ def course_booking(request: HttpRequest, plan_id: int, body: BookIn) -> Status[A
     return Status(201, _appointments(booked))
 
 
-@router.get("/courses/{plan_id}/sessions", response=list[AppointmentOut])
+@router.get(
+    "/courses/{plan_id}/sessions",
+    response={200: list[AppointmentOut], **refusals(401, 404, 422)},
+)
 def course_sessions(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
     plan = _course(request, plan_id)
     return _appointments(list(Appointment.objects.filter(plan=plan).order_by("starts_at")))
@@ -252,7 +274,7 @@ def course_sessions(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
 
 @router.get(
     "/courses/{plan_id}/replan",
-    response=ReplanOut,
+    response={200: ReplanOut, **refusals(401, 404, 409, 422)},
     summary="What re-planning the rest of the course would change (nothing changes)",
 )
 def course_replan_preview(request: HttpRequest, plan_id: int) -> dict[str, Any]:
@@ -279,11 +301,14 @@ def course_replan_preview(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     }
 
 
-class ReplanIn(Schema):
+class ReplanIn(Body):
     fingerprint: str = Field(max_length=64)
 
 
-@router.post("/courses/{plan_id}/replan", response=list[AppointmentOut])
+@router.post(
+    "/courses/{plan_id}/replan",
+    response={200: list[AppointmentOut], **refusals(401, 403, 404, 409, 422)},
+)
 def course_replan(request: HttpRequest, plan_id: int, body: ReplanIn) -> list[dict[str, Any]]:
     plan = _course(request, plan_id)
     try:
@@ -296,7 +321,10 @@ def course_replan(request: HttpRequest, plan_id: int, body: ReplanIn) -> list[di
     return _appointments(list(Appointment.objects.filter(plan=plan).order_by("starts_at")))
 
 
-@router.post("/appointments/{appointment_id}/move", response=list[AppointmentOut])
+@router.post(
+    "/appointments/{appointment_id}/move",
+    response={200: list[AppointmentOut], **refusals(401, 403, 404, 409, 422)},
+)
 def appointment_move(
     request: HttpRequest, appointment_id: int, body: MoveIn
 ) -> list[dict[str, Any]]:
@@ -316,7 +344,10 @@ def appointment_move(
     return _appointments(moved)
 
 
-@router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut)
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response={200: AppointmentOut, **refusals(401, 403, 404, 422)},
+)
 def appointment_cancel_api(
     request: HttpRequest, appointment_id: int, body: CancelIn
 ) -> dict[str, Any]:

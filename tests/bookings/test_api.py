@@ -1,10 +1,17 @@
 from datetime import date
 
 import pytest
+import time_machine
 
-from tests.bookings.clinics import local, make_clinic
+from tests.bookings.clinics import local, make_clinic, utc
 
 MONDAY = date(2027, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _a_week_before():
+    with time_machine.travel(utc(2027, 2, 22), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -48,6 +55,31 @@ def test_availability_for_one_doctor(client, db):
 def test_bad_queries_answer_422(client, clinic, params):
     response = get(client, **({"treatment_type": clinic.consultation.pk} | params))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "says"),
+    [
+        ("0001-01-01", "0001-01-01", "today (2027-02-22) or later"),
+        ("9999-12-31", "9999-12-31", "2028-02-23 or earlier"),
+        ("2027-02-22", "9999-12-31", "2028-02-23 or earlier"),
+        ("0001-01-01", "2027-03-01", "today (2027-02-22) or later"),
+        ("2027-02-21", "2027-02-22", "today (2027-02-22) or later"),
+        ("2028-02-20", "2028-02-24", "2028-02-23 or earlier"),
+    ],
+)
+def test_days_before_today_or_beyond_the_booking_horizon_answer_422(
+    client, clinic, first, last, says
+):
+    response = get(client, treatment_type=clinic.consultation.pk, **{"from": first, "to": last})
+    assert response.status_code == 422
+    assert says in response.json()["detail"]
+
+
+def test_today_and_the_last_day_of_the_horizon_are_asked_for(client, clinic):
+    for first, last in (("2027-02-22", "2027-02-22"), ("2028-02-20", "2028-02-23")):
+        response = get(client, treatment_type=clinic.consultation.pk, **{"from": first, "to": last})
+        assert response.status_code == 200, response.content
 
 
 def test_a_missing_treatment_type_or_doctor_answers_404(client, clinic):

@@ -104,6 +104,13 @@ def test_tattoo_details_for_another_concern_are_422(client, db):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("body", ["12345", "[]", '"x"', "null"])
+def test_a_body_that_is_not_a_json_object_is_422(client, db, body):
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload"]
+
+
 def test_malformed_json_is_a_client_error(client, db):
     response = client.post(URL, "{not json", content_type="application/json")
     assert 400 <= response.status_code < 500

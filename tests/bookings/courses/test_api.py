@@ -12,8 +12,16 @@ from django.utils import timezone
 from bookings.models import Appointment, TreatmentType
 from clinic.api_auth import api_token_create
 from clinic.models import ApiToken
+from planner.models import TreatmentPlan
 from planner.rules import Window
-from planner.services import plan_adjust, plan_approve, plan_create
+from planner.services import (
+    plan_adjust,
+    plan_approve,
+    plan_complete,
+    plan_create,
+    plan_start,
+    plan_stop,
+)
 from tests.bookings.clinics import local, make_clinic, utc
 from tests.conftest import client_for
 from tests.planner.intakes import intake
@@ -231,3 +239,55 @@ def test_every_course_call_refuses_visitors_and_other_patients(plan, alice, bob)
             response = client.get(url) if method == "get" else post(client, url, body)
             assert response.status_code == status, (url, response.content)
     assert Appointment.objects.filter(plan=plan, status="booked").count() == 4
+
+
+@pytest.mark.parametrize("body", ["12345", "[]", '"x"', "null", "[1, 2]", "true"])
+def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(plan, alice, body):
+    client = client_for(alice)
+    _, booked = propose_and_book(client, plan, first_start=FIRST.isoformat())
+    second = booked.json()[1]["id"]
+    before = list(Appointment.objects.order_by("pk").values_list("pk", "status", "starts_at"))
+    for url in (
+        f"/api/courses/{plan.pk}/proposal",
+        f"/api/courses/{plan.pk}/booking",
+        f"/api/courses/{plan.pk}/replan",
+        f"/api/appointments/{second}/move",
+        f"/api/appointments/{second}/cancel",
+    ):
+        response = client.post(url, body, content_type=JSON)
+        assert response.status_code == 422, (url, response.content)
+        assert "must be a JSON object" in response.json()["detail"][0]["msg"]
+    assert list(Appointment.objects.order_by("pk").values_list("pk", "status", "starts_at")) == (
+        before
+    )
+
+
+def test_an_empty_object_still_proposes_the_earliest_course(plan, alice):
+    response = client_for(alice).post(f"/api/courses/{plan.pk}/proposal", "{}", content_type=JSON)
+    assert response.status_code == 200
+    assert len(response.json()["sessions"]) == 4
+
+
+@pytest.mark.parametrize("closing", ["completed", "stopped"])
+def test_a_closed_course_is_neither_proposed_nor_booked(plan, alice, doctor, closing):
+    client = client_for(alice)
+    shown = post(client, f"/api/courses/{plan.pk}/proposal", {"first_start": FIRST.isoformat()})
+    if closing == "completed":
+        plan_complete(plan=plan_start(plan=plan))
+    else:
+        plan_stop(plan=plan, doctor=doctor, reason="Moved abroad")
+    for url, body in (
+        (f"/api/courses/{plan.pk}/proposal", {}),
+        (f"/api/courses/{plan.pk}/booking", {"fingerprint": shown.json()["fingerprint"]}),
+    ):
+        response = post(client, url, body)
+        assert response.status_code == 409, (url, response.content)
+        assert response.json()["detail"] == TreatmentPlan.objects.get(pk=plan.pk).booking_problem
+    assert not Appointment.objects.exists()
+
+
+def test_a_course_stopped_by_screening_is_a_conflict_with_its_reason(plan, alice):
+    TreatmentPlan.objects.filter(pk=plan.pk).update(booking_blocked=True)
+    response = post(client_for(alice), f"/api/courses/{plan.pk}/proposal", {})
+    assert response.status_code == 409
+    assert response.json()["detail"] == TreatmentPlan.objects.get(pk=plan.pk).booking_problem
