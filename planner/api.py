@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.throttling import UserRateThrottle
 from pydantic import ConfigDict, create_model, model_validator
 
+from clinic.api_auth import refusals
 from planner.rules import (
     Area,
     Concern,
@@ -136,7 +137,7 @@ class RecommendationOut(Schema):
 
 @router.post(
     "/preview",
-    response=RecommendationOut,
+    response={200: RecommendationOut, **refusals(422, 429)},
     by_alias=True,
     auth=None,
     throttle=[PreviewThrottle("30/m")],
