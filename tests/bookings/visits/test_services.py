@@ -94,3 +94,15 @@ def test_later_sessions_of_a_course_in_progress_are_recorded(clinic, alice, doct
     second = Appointment.objects.get(pk=course[1].pk)
     assert second.status == AppointmentStatus.COMPLETED
     assert second.plan.status == PlanStatus.IN_PROGRESS
+
+
+def test_the_appointment_page_asks_for_the_doctors_approval_instead_of_offering_completed(
+    unapproved_course, receptionist
+):
+    first = unapproved_course[0]
+    with time_machine.travel(DURING_THE_FIRST, tick=False):
+        page = client_for(receptionist).get(reverse("appointment-detail", args=[first.pk]))
+    text = page.content.decode()
+    assert "approves the plan" in text
+    assert reverse("plan-detail", args=[first.plan_id]) in text
+    assert reverse("appointment-visit", args=[first.pk, "complete"]) not in text
