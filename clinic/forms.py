@@ -35,7 +35,8 @@ def validate_date_of_birth(value: date) -> None:
 def date_of_birth_field(required: bool = True) -> forms.DateField:
     return forms.DateField(
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads only ISO dates; the locale's 10/01/1975 would show blank.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_date_of_birth],
     )
 

@@ -30,6 +30,7 @@ from bookings.calendars.availability import clinic_zone, free_slots, local_day_b
 from bookings.calendars.ics import calendar_file
 from bookings.models import (
     Appointment,
+    BookingPolicy,
     TreatmentType,
 )
 from clinic.audit import audit_record
@@ -40,13 +41,22 @@ STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
 
 def _slots_by_day(
-    treatment_type: TreatmentType, search: SlotSearchForm, patient: User
+    treatment_type: TreatmentType, search: SlotSearchForm, patient: User, *, notice: bool = True
 ) -> list[tuple[date, list[datetime]]]:
-    """Free times for seven days, less those the patient is already booked at."""
+    """Free times for seven days, less those the patient is already booked at. Without the
+    online notice (staff on the phone), from now on."""
     first: date = search.cleaned_data["day"]
     last = first + timedelta(days=SEARCH_DAYS - 1)
+    policy = None
+    if not notice:
+        policy = BookingPolicy.current()
+        policy.minimum_notice_minutes = 0  # for this search only: never saved
     slots = free_slots(
-        treatment_type, first_day=first, last_day=last, doctor=search.cleaned_data["doctor"]
+        treatment_type,
+        first_day=first,
+        last_day=last,
+        doctor=search.cleaned_data["doctor"],
+        policy=policy,
     )
     zone = clinic_zone()
     span_start, span_end = local_day_bounds(first, last, zone)
@@ -65,8 +75,36 @@ def _slots_by_day(
     return sorted(by_day.items())
 
 
-@role_required(Role.PATIENT)
+# Staff who book on a patient's behalf (a phone call, a walk-in); doctors do not book.
+BOOKERS = (Role.RECEPTIONIST, Role.MANAGER)
+
+
+def _consultation_patient(request: HttpRequest, user: User) -> User | None:
+    """Whom the consultation is for: staff name the patient (?patient=<id>), a patient books
+    for themselves. None when staff have not chosen one yet; 404 for a choice that is not a
+    patient, or a patient naming someone else."""
+    chosen = request.GET.get("patient")
+    if chosen is None:
+        return user if has_role(user, Role.PATIENT) else None
+    # An id the database can hold, or nobody (a huge number would overflow the query).
+    if not (chosen.isascii() and chosen.isdigit() and len(chosen) < 10):
+        raise Http404("No such patient.")
+    if int(chosen) == user.pk and has_role(user, Role.PATIENT):
+        return user
+    if not has_role(user, *BOOKERS):
+        raise Http404("No such patient.")
+    return get_object_or_404(User.objects.filter(groups__name=Role.PATIENT.value), pk=int(chosen))
+
+
+@role_required(Role.PATIENT, *BOOKERS)
 def consultation_book(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # role_required lets only logged-in people in
+    patient = _consultation_patient(request, user)
+    if patient is None:
+        messages.info(request, "Choose the patient first, then book from their record.")
+        return redirect("patient-list")
+    for_someone = patient.pk != user.pk
     treatment_type = TreatmentType.objects.consultation()
     if treatment_type is None:
         raise Http404("The clinic does not take consultations online yet.")
@@ -76,11 +114,13 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 appointment = appointment_book(
-                    patient=request.user,
+                    patient=patient,
                     treatment_type=treatment_type,
                     starts_at=form.cleaned_data["starts_at"],
                     doctor=form.cleaned_data["doctor"],
-                    booked_by=request.user,
+                    booked_by=user,
+                    # The online notice is for patients; staff on the phone may book sooner.
+                    notice=not for_someone,
                 )
             except SlotUnavailable as error:
                 messages.error(request, str(error))
@@ -89,14 +129,32 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
                 messages.error(request, " ".join(error.messages))
                 status = 400
             else:
-                messages.success(request, "Your consultation is booked.")
+                audit_record(
+                    request=request,
+                    patient=patient,
+                    action="booked consultation",
+                    detail=f"appointment {appointment.pk}",
+                )
+                messages.success(
+                    request,
+                    f"Consultation booked for {patient.get_full_name() or patient.email}."
+                    if for_someone
+                    else "Your consultation is booked.",
+                )
                 return redirect("appointment-detail", appointment_id=appointment.pk)
         else:
             messages.error(request, form.problem())
             status = 400
+    elif for_someone:
+        # The page shows when the patient is already booked: a view of their record.
+        audit_record(request=request, patient=patient, action="booking consultation")
     tomorrow = timezone.localdate() + timedelta(days=1)
-    search = SlotSearchForm(request.GET or {"day": tomorrow.isoformat()})
-    days = _slots_by_day(treatment_type, search, request.user) if search.is_valid() else []
+    search = SlotSearchForm({"day": tomorrow.isoformat()} | request.GET.dict())
+    days = (
+        _slots_by_day(treatment_type, search, patient, notice=not for_someone)
+        if search.is_valid()
+        else []
+    )
     if search.errors:
         status = 400
     return render(
@@ -107,6 +165,7 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
             "search": search,
             "days": days,
             "doctor": search.cleaned_data.get("doctor") if search.is_valid() else None,
+            "patient": patient if for_someone else None,
         },
         status=status,
     )

@@ -24,12 +24,15 @@ class CourseSearchForm(forms.Form):
 
     first_day = forms.DateField(
         label="First session on or after",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        # Date and time inputs read only ISO values; the locale's 02/03/2027 would show blank.
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
     first_time = forms.TimeField(
         label="At (leave empty for the earliest free time)",
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time", "step": 900, "class": "form-control"}),
+        widget=forms.TimeInput(
+            attrs={"type": "time", "step": 900, "class": "form-control"}, format="%H:%M"
+        ),
     )
     weekdays = forms.TypedMultipleChoiceField(
         label="Days I can come",

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -48,3 +50,14 @@ def test_bad_details_are_refused_next_to_the_field_and_nothing_changes(alice, ov
 def test_only_the_patient_edits_their_profile(client, receptionist):
     assert client.get(reverse("profile")).status_code == 302
     assert client_for(receptionist).get(reverse("profile")).status_code == 403
+
+
+def test_the_profile_page_fills_the_date_of_birth_in_the_form_a_date_input_reads(alice):
+    # <input type="date"> takes only YYYY-MM-DD; the local 10/01/1975 would show blank and
+    # the profile could not be saved without typing the date again.
+    alice.profile.date_of_birth = date(1975, 1, 10)
+    alice.profile.save()
+    page = client_for(alice).get(reverse("profile")).content.decode()
+    assert 'type="date"' in page
+    assert 'value="1975-01-10"' in page
+    assert "10/01/1975" not in page

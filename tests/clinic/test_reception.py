@@ -186,3 +186,15 @@ def test_the_patient_record_offers_the_receptionist_the_questionnaire(receptioni
         url
         not in client_for(doctor).get(reverse("patient-detail", args=[alice.pk])).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"), [("receptionist", True), ("manager", True), ("doctor", False)]
+)
+def test_the_patient_record_offers_staff_who_book_a_consultation_for_the_patient(
+    alice, role, offered, request
+):
+    staff = request.getfixturevalue(role)
+    page = client_for(staff).get(reverse("patient-detail", args=[alice.pk])).content.decode()
+    link = f'href="{reverse("consultation-book")}?patient={alice.pk}"'
+    assert (link in page) is offered

@@ -91,9 +91,90 @@ def test_a_bad_search_day_is_refused_with_a_message(clinic, alice, day):
     assert b"invalid-feedback" in response.content
 
 
-def test_only_patients_book_online(clinic, receptionist, client):
-    assert client_for(receptionist).get(reverse("consultation-book")).status_code == 403
-    assert client.get(reverse("consultation-book")).status_code == 302
+def for_patient(patient):
+    return f"{reverse('consultation-book')}?patient={patient.pk}"
+
+
+def test_doctors_do_not_book_and_anonymous_visitors_log_in_first(clinic, doctor, alice, client):
+    assert client_for(doctor).get(reverse("consultation-book")).status_code == 403
+    assert client_for(doctor).get(for_patient(alice)).status_code == 403
+    response = client.get(for_patient(alice))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ["receptionist", "manager"])
+def test_staff_book_a_consultation_for_the_patient_they_chose(clinic, alice, role, request):
+    staff = request.getfixturevalue(role)
+    alice.last_name = "Moreau"
+    alice.save()
+    client = client_for(staff)
+    page = client.get(
+        reverse("consultation-book"), {"patient": alice.pk, "day": MONDAY.isoformat()}
+    )
+    assert page.status_code == 200
+    assert "for Alice Moreau" in page.content.decode()
+    assert f'name="patient" value="{alice.pk}"' in page.content.decode()  # kept by a new search
+    assert ">10:00<" in page.content.decode()
+    assert AuditEntry.objects.filter(
+        actor=staff, patient=alice, action="booking consultation"
+    ).exists()
+    response = client.post(for_patient(alice), {"starts_at": local(MONDAY, 10).isoformat()})
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("appointment-detail", args=[appointment.pk])
+    assert (appointment.patient, appointment.created_by) == (alice, staff)
+    said = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert said == ["Consultation booked for Alice Moreau."]
+    assert AuditEntry.objects.filter(
+        actor=staff, patient=alice, action="booked consultation"
+    ).exists()
+
+
+def test_staff_may_book_inside_the_online_notice(clinic, alice, receptionist):
+    # Friday noon: 12:30 is inside the two hours' notice a patient online must give.
+    friday = {"day": "2027-02-26"}
+    staff_page = client_for(receptionist).get(
+        reverse("consultation-book"), friday | {"patient": alice.pk}
+    )
+    assert "Book Friday 26 February at 12:30" in staff_page.content.decode()
+    own_page = client_for(alice).get(reverse("consultation-book"), friday)
+    assert "Book Friday 26 February at 12:30" not in own_page.content.decode()
+    assert "Book Friday 26 February at 14:00" in own_page.content.decode()
+    response = client_for(receptionist).post(
+        for_patient(alice), {"starts_at": local(date(2027, 2, 26), 12, 30).isoformat()}
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get().patient == alice
+
+
+def test_staff_without_a_chosen_patient_are_sent_to_choose_one(clinic, receptionist):
+    response = client_for(receptionist).get(reverse("consultation-book"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patient-list")
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("patient", ["999999", "abc", "", "²", "99999999999999999999", "-1"])
+def test_staff_choosing_no_such_patient_get_404(clinic, receptionist, patient):
+    url = f"{reverse('consultation-book')}?patient={patient}"
+    assert client_for(receptionist).get(url).status_code == 404
+    response = client_for(receptionist).post(url, {"starts_at": local(MONDAY, 10).isoformat()})
+    assert response.status_code == 404
+    assert not Appointment.objects.exists()
+
+
+def test_staff_cannot_book_a_consultation_for_a_member_of_staff(clinic, receptionist, doctor):
+    assert client_for(receptionist).get(for_patient(doctor)).status_code == 404
+
+
+def test_a_patient_books_only_for_themselves(clinic, alice, bob):
+    client = client_for(alice)
+    assert client.get(for_patient(bob)).status_code == 404
+    response = client.post(for_patient(bob), {"starts_at": local(MONDAY, 10).isoformat()})
+    assert response.status_code == 404
+    assert not Appointment.objects.exists()
+    assert client.get(for_patient(alice)).status_code == 200
 
 
 def test_another_patient_cannot_see_an_appointment(clinic, alice, bob, client):
