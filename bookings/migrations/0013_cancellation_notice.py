@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0012_patient_not_double_booked'),
+        ("bookings", "0012_patient_not_double_booked"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminder',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Booking confirmation'), ('pre_care', 'Pre-care, before the visit'), ('soon', 'Shortly before the visit'), ('aftercare', 'Aftercare, the morning after'), ('first_results', 'First results, weeks after the first session'), ('book_next', 'Book your next session, as its window opens'), ('window_closing', "Next session's window closing soon"), ('review', "Invitation to the doctor's review"), ('waitlist_offer', 'A sooner time, offered from the waitlist'), ('cancelled', 'Cancellation notice')], max_length=20),
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Booking confirmation"),
+                    ("pre_care", "Pre-care, before the visit"),
+                    ("soon", "Shortly before the visit"),
+                    ("aftercare", "Aftercare, the morning after"),
+                    ("first_results", "First results, weeks after the first session"),
+                    ("book_next", "Book your next session, as its window opens"),
+                    ("window_closing", "Next session's window closing soon"),
+                    ("review", "Invitation to the doctor's review"),
+                    ("waitlist_offer", "A sooner time, offered from the waitlist"),
+                    ("cancelled", "Cancellation notice"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

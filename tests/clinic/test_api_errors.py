@@ -135,11 +135,7 @@ def test_the_schema_documents_each_refusal_with_its_message(client, db):
 
 def test_every_course_and_calendar_operation_is_listed_above(client, db):
     schema = client.get("/api/openapi.json").json()
-    operations = {
-        (method, path)
-        for path, methods in schema["paths"].items()
-        for method in methods
-    }
+    operations = {(method, path) for path, methods in schema["paths"].items() for method in methods}
     assert operations == set(REFUSALS)
 
 

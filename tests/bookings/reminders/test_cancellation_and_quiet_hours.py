@@ -52,9 +52,7 @@ def test_the_rest_of_a_course_cancelled_at_once_is_one_message_listing_the_sessi
         assert f"- Session {number}:" in message.body
 
 
-def test_a_cancellation_notice_goes_by_sms_to_a_patient_who_chose_it(
-    alice_course, alice, settings
-):
+def test_a_cancellation_notice_goes_by_sms_to_a_patient_who_chose_it(alice_course, alice, settings):
     settings.SMS_BACKEND = "locmem"
     alice.profile.phone = "+447700900123"
     alice.profile.preferred_channel = "sms"
