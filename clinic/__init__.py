@@ -3,7 +3,8 @@
 The Django project, the wiring that may import every layer:
     settings, env, urls, api (the API router), api_auth, celery, wsgi, asgi, health,
     home and reception (the role home pages), context_processors, processes, bench and
-    benchmarks (the benchmark infrastructure), management/commands (demo data, bench).
+    benchmarks (the benchmark infrastructure), demo/ and management/commands (the demo
+    clinic, bench).
 
 The patients app, the first layer, which imports only planner.rules:
     models, accounts, roles, intake, intake_views, forms, services, audit, admin, migrations.

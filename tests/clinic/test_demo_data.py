@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bookings.models import Appointment, AppointmentStatus, Reminder, WaitlistEntry
-from clinic.management.commands.demo_data import DEMO_PASSWORD, DEMO_PEOPLE
+from clinic.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from clinic.models import User
 from clinic.roles import Role, roles_of
 from planner.models import PlanStatus, TreatmentPlan
