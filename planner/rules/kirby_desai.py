@@ -1,8 +1,15 @@
 """The Kirby-Desai scale for tattoo removal (sources.KIRBY_DESAI).
 
 Six parameters are scored and added; the total, 4 to 26, approximates the number of sessions
-needed to remove the tattoo.
+of the nanosecond lasers the scale was made with. The policy converts it to picosecond sessions
+(`Policy.tattoo_sessions`); this module also says, in the patient's words, which of a tattoo's
+features raised the count.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from planner.rules.intake import InkAmount, Scarring, TattooColours, TattooDetails, TattooLocation
 
@@ -46,3 +53,89 @@ def kirby_desai_score(fitzpatrick: int, tattoo: TattooDetails) -> int:
         + SCARRING_POINTS[tattoo.scarring]
         + LAYERING_POINTS[tattoo.layering]
     )
+
+
+# What each score above a parameter's lowest is called, in words that complete "... usually
+# need more sessions". The lowest of each (black, amateur, no scarring, no cover-up, head or
+# neck, skin type I) adds nothing and has no words.
+COLOUR_WORDS = {
+    TattooColours.BLACK_RED: "red ink as well as black",
+    TattooColours.FEW_COLOURS: "several colours",
+    TattooColours.MULTICOLOUR: "many colours",
+}
+INK_WORDS = {
+    InkAmount.MINIMAL: "professional ink",
+    InkAmount.MODERATE: "a moderate amount of professional ink",
+    InkAmount.SIGNIFICANT: "a lot of ink",
+}
+SCARRING_WORDS = {
+    Scarring.MINIMAL: "a little scarring",
+    Scarring.MODERATE: "some scarring",
+    Scarring.SIGNIFICANT: "heavy scarring",
+}
+LAYERING_WORDS = "a cover-up over an older tattoo"
+LOCATION_WORDS = {
+    TattooLocation.UPPER_TRUNK: "a tattoo on the upper back or chest",
+    TattooLocation.LOWER_TRUNK: "a tattoo on the lower back or belly",
+    TattooLocation.PROXIMAL_LIMB: "a tattoo on the upper arm or thigh",
+    TattooLocation.DISTAL_LIMB: "a tattoo on the forearm, hand, lower leg or foot",
+}
+SKIN_WORDS = {
+    2: "skin type II",
+    3: "skin type III",
+    4: "darker skin (type IV)",
+    5: "darker skin (type V)",
+    6: "darker skin (type VI)",
+}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One parameter of a tattoo's score: the points it adds above the parameter's lowest."""
+
+    parameter: str  # colours, ink, scarring, layering, location, skin type
+    points: int
+    words: str
+
+
+def features(fitzpatrick: int, tattoo: TattooDetails) -> tuple[Feature, ...]:
+    """The parameters that score above their lowest, in the order of the intake's questions."""
+    found = []
+    if tattoo.colours in COLOUR_WORDS:
+        points = COLOUR_POINTS[tattoo.colours] - COLOUR_POINTS[TattooColours.BLACK]
+        found.append(Feature("colours", points, COLOUR_WORDS[tattoo.colours]))
+    if tattoo.ink in INK_WORDS:
+        points = INK_POINTS[tattoo.ink] - INK_POINTS[InkAmount.AMATEUR]
+        found.append(Feature("ink", points, INK_WORDS[tattoo.ink]))
+    if tattoo.scarring in SCARRING_WORDS:
+        points = SCARRING_POINTS[tattoo.scarring] - SCARRING_POINTS[Scarring.NONE]
+        found.append(Feature("scarring", points, SCARRING_WORDS[tattoo.scarring]))
+    if tattoo.layering:
+        found.append(Feature("layering", LAYERING_POINTS[True], LAYERING_WORDS))
+    if tattoo.location in LOCATION_WORDS:
+        points = LOCATION_POINTS[tattoo.location] - LOCATION_POINTS[TattooLocation.HEAD_NECK]
+        found.append(Feature("location", points, LOCATION_WORDS[tattoo.location]))
+    if fitzpatrick in SKIN_WORDS:
+        found.append(Feature("skin type", fitzpatrick - 1, SKIN_WORDS[fitzpatrick]))
+    return tuple(found)
+
+
+def raising_features(
+    fitzpatrick: int, tattoo: TattooDetails, sessions: Callable[[int], int]
+) -> tuple[Feature, ...]:
+    """The features that raised the count: without any one of them (that parameter at its
+    lowest), `sessions` of the score would be fewer. Largest first."""
+    score = kirby_desai_score(fitzpatrick, tattoo)
+    raised = [
+        f for f in features(fitzpatrick, tattoo) if sessions(score - f.points) < sessions(score)
+    ]
+    return tuple(sorted(raised, key=lambda f: -f.points))
+
+
+def in_words(found: tuple[Feature, ...]) -> str:
+    """'Many colours, a lot of ink and a tattoo on the forearm, hand, lower leg or foot'."""
+    words = [f.words for f in found]
+    if not words:
+        return ""
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text[:1].upper() + text[1:]

@@ -14,7 +14,9 @@ from types import MappingProxyType
 from planner.rules import sources as src
 from planner.rules.intake import Concern, ScreeningAnswers, Severity
 
-VERSION = "2026.11-1"
+# 2026.11-2: tattoos are planned in picosecond sessions converted from the Kirby-Desai score
+# (`TattooRule`), no longer the nanosecond score itself.
+VERSION = "2026.11-2"
 
 
 class FlagKind(StrEnum):
@@ -72,6 +74,27 @@ class ConcernRule:
 
 
 @dataclass(frozen=True)
+class TattooRule:
+    """Picosecond sessions for a tattoo from its Kirby-Desai score.
+
+    The score approximates the sessions of the nanosecond lasers the scale was made with; a
+    picosecond laser needs fewer. The clinic plans one session for every
+    `score_points_per_session` points, rounded up and never fewer than the seed's minimum, so a
+    simple tattoo (a score up to `simple_score_max`) plans inside the seed's three to five.
+    """
+
+    score_points_per_session: int
+    simple_score_max: int
+    # Above the seed's range, the course's range runs this many sessions either side.
+    spread: int
+    # Why fewer sessions than the score; what the clinic does about it; why harder tattoos
+    # still need more.
+    picosecond_reason: Cited
+    conversion_reason: Cited
+    harder_reason: Cited
+
+
+@dataclass(frozen=True)
 class ScreeningRule:
     answer: str  # a field of ScreeningAnswers
     kind: FlagKind
@@ -110,6 +133,7 @@ class Policy:
     first_results_reason: Cited
     slower_first_results_reason: Cited
     screening: tuple[ScreeningRule, ...]
+    tattoo: TattooRule
 
     def __post_init__(self) -> None:
         # The bounds of the product (DESIGN.md, invariant 2): nothing in the table may leave them.
@@ -132,6 +156,25 @@ class Policy:
             raise ValueError("Every concern needs a rule.")
         if {rule.answer for rule in self.screening} != set(ScreeningAnswers.names()):
             raise ValueError("Every screening answer needs exactly one rule.")
+        if self.tattoo.score_points_per_session < 1 or self.tattoo.spread < 0:
+            raise ValueError(f"{self.tattoo}: a session per at least one point, spread >= 0")
+        seed = self.tattoo_seed
+        simple = self.tattoo.simple_score_max
+        if not self.tattoo_sessions(simple) <= seed.maximum < self.tattoo_sessions(simple + 1):
+            raise ValueError(
+                f"A simple tattoo (a Kirby-Desai score up to {simple}) must plan within "
+                f"{seed.minimum} to {seed.maximum} sessions, and only a simple one."
+            )
+
+    @property
+    def tattoo_seed(self) -> SessionRange:
+        """The seed's sessions for a tattoo (the same at every severity)."""
+        return self.concerns[Concern.TATTOO].by_severity[Severity.MODERATE]
+
+    def tattoo_sessions(self, kirby_desai: int) -> int:
+        """Picosecond sessions for a Kirby-Desai score, before the course's ceiling."""
+        per_session = self.tattoo.score_points_per_session
+        return max(self.tattoo_seed.minimum, -(-kirby_desai // per_session))
 
     def window_for(self, *, sensitive_skin: bool, fitzpatrick: int) -> Window:
         darker = fitzpatrick >= self.darker_from_fitzpatrick
@@ -443,6 +486,29 @@ POLICY = Policy(
             "Has your skin ever darkened after a spot, injury or treatment healed?",
             "History of post-inflammatory hyperpigmentation.",
             src.CLINIC_SCREENING,
+        ),
+    ),
+    tattoo=TattooRule(
+        score_points_per_session=2,
+        simple_score_max=10,
+        spread=1,
+        picosecond_reason=Cited(
+            "The Kirby-Desai scale was made with older nanosecond lasers; a picosecond laser "
+            "needs fewer sessions: in a trial, most darkly pigmented tattoos were more than "
+            "three-quarters cleared after two to four picosecond sessions (4.25 on average).",
+            src.SAEDI_2012,
+        ),
+        conversion_reason=Cited(
+            "The clinic found no published rule for converting the score to picosecond "
+            "sessions, so it plans one session for every two points of the score, rounded up, "
+            "and never fewer than three.",
+            src.CLINIC_TATTOO_CONVERSION,
+        ),
+        harder_reason=Cited(
+            "Harder tattoos take longer even with a picosecond laser: in a trial on "
+            "multicoloured tattoos, about four-fifths of the ink had cleared after six or seven "
+            "sessions on average.",
+            src.BERNSTEIN_2015,
         ),
     ),
 )

@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from planner.rules import sources as src
-from planner.rules.intake import Area, Concern, Intake, Severity, SunExposure
-from planner.rules.kirby_desai import kirby_desai_score
+from planner.rules.intake import Area, Concern, Intake, Severity, SunExposure, TattooDetails
+from planner.rules.kirby_desai import in_words, kirby_desai_score, raising_features
 from planner.rules.policy import POLICY, Cited, FlagKind, Policy, SessionRange, Window
 from planner.rules.screening import Flag, screening_flags
 
@@ -78,23 +78,39 @@ def _cite(reasons: list[Reason], cited: Cited) -> None:
     reasons.append(Reason(cited.text, cited.source))
 
 
-def _tattoo_sessions(score: int, policy: Policy, reasons: list[Reason]) -> SessionRange:
-    """Sessions for a tattoo from its Kirby-Desai score, said plainly where it exceeds the seed."""
-    seed = policy.concerns[Concern.TATTOO].by_severity[Severity.MODERATE]
-    text = f"The Kirby-Desai scale scores this tattoo {score} (4 to 26), which suggests about "
-    text += f"{score} sessions."
-    if score <= seed.maximum:
-        reasons.append(Reason(text, src.KIRBY_DESAI))
-        return SessionRange(seed.minimum, max(seed.minimum, score), seed.maximum)
+def _tattoo_sessions(
+    fitzpatrick: int, tattoo: TattooDetails, policy: Policy, reasons: list[Reason]
+) -> SessionRange:
+    """Picosecond sessions for a tattoo, converted from its Kirby-Desai score (which the plan
+    keeps); above the seed's range, the reasons name the features that put it there."""
+    rule, seed = policy.tattoo, policy.tattoo_seed
+    score = kirby_desai_score(fitzpatrick, tattoo)
+    sessions = policy.tattoo_sessions(score)
     reasons.append(
         Reason(
-            text + f" That is more than the {seed.minimum} to {seed.maximum} sessions most tattoos "
-            "need: its colours, ink, location, scarring or layering make it harder to remove.",
+            f"The Kirby-Desai scale scores this tattoo {score} (from 4 to 26); doctors use the "
+            "score to judge how hard a tattoo is to remove.",
             src.KIRBY_DESAI,
         )
     )
-    ceiling = policy.sessions_ceiling
-    return SessionRange(min(score - 2, ceiling), min(score, ceiling), min(score + 2, ceiling))
+    _cite(reasons, rule.picosecond_reason)
+    text = f"{rule.conversion_reason.text} For this tattoo that is {sessions} sessions"
+    if sessions <= seed.maximum:
+        text += f", within the {seed.minimum} to {seed.maximum} most tattoos need."
+        reasons.append(Reason(text, rule.conversion_reason.source))
+        return SessionRange(seed.minimum, sessions, seed.maximum)
+    reasons.append(Reason(text + ".", rule.conversion_reason.source))
+    raised = raising_features(fitzpatrick, tattoo, policy.tattoo_sessions)
+    verb = "needs" if len(raised) == 1 else "need"
+    reasons.append(
+        Reason(
+            f"{in_words(raised)} usually {verb} more sessions, so this tattoo is planned above the "
+            f"{seed.minimum} to {seed.maximum} most tattoos need.",
+            src.KIRBY_DESAI,
+        )
+    )
+    _cite(reasons, rule.harder_reason)
+    return SessionRange(max(1, sessions - rule.spread), sessions, sessions + rule.spread)
 
 
 def recommend(intake: Intake, policy: Policy = POLICY) -> Recommendation:
@@ -105,7 +121,7 @@ def recommend(intake: Intake, policy: Policy = POLICY) -> Recommendation:
     kirby_desai = None
     if intake.tattoo is not None:
         kirby_desai = kirby_desai_score(intake.fitzpatrick, intake.tattoo)
-        base = _tattoo_sessions(kirby_desai, policy, reasons)
+        base = _tattoo_sessions(intake.fitzpatrick, intake.tattoo, policy, reasons)
     else:
         base = rule.by_severity[intake.severity]
         if intake.severity is Severity.SEVERE and rule.severe_reason:

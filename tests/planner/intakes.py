@@ -74,3 +74,9 @@ def intakes(draw: st.DrawFn) -> Intake:
         tattoo=draw(tattoos) if concern is Concern.TATTOO else None,
         screening=draw(screenings),
     )
+
+
+@st.composite
+def tattoo_intakes(draw: st.DrawFn) -> Intake:
+    """Any intake whose concern is a tattoo."""
+    return replace(draw(intakes()), concern=Concern.TATTOO, tattoo=draw(tattoos))

@@ -77,6 +77,17 @@ def test_staff_read_the_planning_policys_sources_by_title(doctor):
     assert src.CHRYSIASIS in page
 
 
+def test_the_planning_policy_shows_the_tattoo_conversion_and_its_trials(doctor):
+    page = client_for(doctor).get(reverse("planning-policy")).content.decode()
+    flat = " ".join(visible_text(page).split())
+    assert "one picosecond session for every 2 points of the score, rounded up" in flat
+    assert "a score up to 10 plans 3 to 5 sessions" in flat
+    assert src.SAEDI_2012 in page
+    assert src.BERNSTEIN_2015 in page
+    assert "the clinic&#x27;s own conversion" in page
+    assert "replaces the table" not in page
+
+
 def test_the_doctor_reads_the_patients_answers_by_their_labels(tattoo_plan, doctor):
     response = client_for(doctor).get(reverse("plan-detail", args=[tattoo_plan.pk]))
     page = visible_text(response.content.decode())

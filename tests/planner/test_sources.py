@@ -16,7 +16,7 @@ def all_cited() -> list[Cited]:
     for value in vars(POLICY).values():
         if isinstance(value, Cited):
             cited.append(value)
-    for rule in POLICY.concerns.values():
+    for rule in [*POLICY.concerns.values(), POLICY.tattoo]:
         for value in vars(rule).values():
             if isinstance(value, Cited):
                 cited.append(value)
@@ -49,5 +49,15 @@ def test_a_seed_is_shown_by_the_title_and_clinic_its_own_text_gives(seed):
     assert "seeds/" not in str(shown)
 
 
-def test_a_published_reference_is_shown_as_it_is_cited():
-    assert str(src.citation(src.KIRBY_DESAI)) == src.KIRBY_DESAI
+@pytest.mark.parametrize(
+    "reference", [src.KIRBY_DESAI, src.SAEDI_2012, src.BERNSTEIN_2015, src.CLINIC_TATTOO_CONVERSION]
+)
+def test_a_published_reference_is_shown_as_it_is_cited(reference):
+    assert str(src.citation(reference)) == reference
+
+
+def test_the_tattoo_rule_cites_the_picosecond_trials_and_owns_its_conversion():
+    assert POLICY.tattoo.picosecond_reason.source == src.SAEDI_2012
+    assert POLICY.tattoo.harder_reason.source == src.BERNSTEIN_2015
+    assert POLICY.tattoo.conversion_reason.source == src.CLINIC_TATTOO_CONVERSION
+    assert "clinic's own" in src.CLINIC_TATTOO_CONVERSION
