@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.throttling import UserRateThrottle
 from pydantic import ConfigDict, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
 from clinic.api_auth import refusals
 from planner.rules import (
@@ -71,6 +72,16 @@ class IntakeIn(Schema):
     uses_sunscreen: bool
     tattoo: TattooIn | None = Field(None, description="Required when the concern is a tattoo.")
     screening: ScreeningIn = Field(default_factory=ScreeningIn)  # type: ignore[valid-type]
+
+    @model_validator(mode="before")
+    @classmethod
+    def an_object(cls, data: Any) -> Any:
+        # The body a person sent: a dict, or (from ninja) its attribute view, never a bare value.
+        if data is None or isinstance(data, str | int | float | bool | list):
+            raise PydanticCustomError(
+                "not_an_object", "The body must be a JSON object, such as {}."
+            )
+        return data
 
     @model_validator(mode="after")
     def tattoo_only_for_tattoos(self) -> IntakeIn:

@@ -84,12 +84,15 @@ def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | Se
 
 
 def booking_closed(plan: TreatmentPlan) -> str:
-    """Why the whole course cannot be booked from the start any more, or "" if it can: it is
-    finished, stopped, or booked already (its sessions are then moved or re-planned)."""
+    """Why the whole course cannot be booked from its first session, or "" if it can: it is
+    finished or stopped, cannot be booked yet (a hard stop, a review to come), or is booked
+    already (its sessions are then moved or re-planned)."""
     if plan.status == PlanStatus.COMPLETED:
         return "This course is completed: every session has taken place."
     if plan.status == PlanStatus.STOPPED:
         return "This course was stopped, so it has no sessions to book."
+    if problem := plan.booking_problem:
+        return problem  # a hard stop, or the doctor's review still to come
     if Appointment.objects.active().filter(plan=plan).exists():
         return (
             "This course is booked: its sessions are listed here. Move a session, or re-plan "

@@ -109,7 +109,9 @@ def test_tattoo_details_for_another_concern_are_422(client, db):
 def test_a_body_that_is_not_a_json_object_is_422(client, db, body):
     response = client.post(URL, body, content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "payload"]
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "payload"]
+    assert error["msg"] == "The body must be a JSON object, such as {}."
 
 
 def test_malformed_json_is_a_client_error(client, db):

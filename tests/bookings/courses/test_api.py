@@ -291,3 +291,20 @@ def test_a_course_stopped_by_screening_is_a_conflict_with_its_reason(plan, alice
     response = post(client_for(alice), f"/api/courses/{plan.pk}/proposal", {})
     assert response.status_code == 409
     assert response.json()["detail"] == TreatmentPlan.objects.get(pk=plan.pk).booking_problem
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/octet-stream"]
+)
+def test_a_nul_in_a_json_body_sent_under_another_content_type_changes_nothing(
+    plan, alice, content_type
+):
+    # The API reads JSON whatever the Content-Type says; the NUL once reached PostgreSQL (500).
+    client = client_for(alice)
+    _, booked = propose_and_book(client, plan, first_start=FIRST.isoformat())
+    second = booked.json()[1]["id"]
+    body = '{"reason": "a\\u0000b"}'
+    response = client.post(f"/api/appointments/{second}/cancel", body, content_type=content_type)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    assert Appointment.objects.get(pk=second).status == "booked"

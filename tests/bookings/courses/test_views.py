@@ -164,3 +164,35 @@ def test_staff_booking_for_a_patient_read_whose_course_was_booked(plan, receptio
     assert "sessions are booked" in shown
     assert "Your 4 sessions" not in shown
     assert f"{plan.patient.get_full_name()}&#x27;s 4 sessions are booked" in shown
+
+
+def test_a_course_under_a_hard_stop_says_so_before_proposing_anything(db, alice):
+    from planner.rules import ScreeningAnswers
+
+    make_clinic()
+    plan = plan_create(patient=alice, intake=intake(screening=ScreeningAnswers(pregnant=True)))
+    client = client_for(alice)
+    response = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Treatment cannot be booked for this course" in page
+    assert reverse("course-book", args=[plan.pk]) not in page  # no button leading back
+
+
+def test_a_stopped_course_page_offers_no_booking(plan, alice, doctor):
+    from planner.services import plan_stop
+
+    plan_stop(plan=plan, doctor=doctor, reason="The patient moved away.")
+    page = client_for(alice).get(reverse("course-detail", args=[plan.pk])).content.decode()
+    assert reverse("course-book", args=[plan.pk]) not in page
+
+
+def test_staff_read_the_appointment_page_in_their_own_words(plan, alice, receptionist):
+    book_course(client_for(alice), plan)
+    visit = Appointment.objects.filter(plan=plan).first()
+    page = client_for(receptionist).get(reverse("appointment-detail", args=[visit.pk]))
+    text = page.content.decode()
+    assert "my calendar" not in text
+    assert "my home page" not in text
+    own = client_for(alice).get(reverse("appointment-detail", args=[visit.pk])).content.decode()
+    assert "Add to my calendar" in own
