@@ -8,6 +8,7 @@ Inside bookings, data flows one way (tests/test_layers.py holds it):
     courses       the series search, windows, series booking and moves, keeping a course valid
     waitlist      freed times offered to patients whose window holds them
     visits        what happens at a visit: check-in, completed, no-show
+    desk          the front desk calendar by doctor, laser and room
 
 A sub-package may import those above it in this list, never those below. The top-level modules
 (api, urls, admin, apps, benchmarks) are the app's wiring and may import them all.

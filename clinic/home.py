@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bookings.models import Appointment, OfferStatus, WaitlistOffer
+from bookings.models import Appointment, BookingPolicy, OfferStatus, WaitlistOffer
 from clinic.models import Intake, IntakeStatus
 from clinic.roles import Role, home_url_name, role_required
 from planner.models import TreatmentPlan
@@ -62,10 +62,15 @@ def _todays_appointments(**filters: object) -> QuerySet[Appointment]:
 
 @role_required(Role.RECEPTIONIST)
 def reception_home(request: HttpRequest) -> HttpResponse:
+    """The front desk: the calendar by doctor, laser and room (bookings/desk), and today's list."""
     return render(
         request,
         "clinic/home_reception.html",
-        {"now": timezone.now(), "today": _todays_appointments()},
+        {
+            "now": timezone.now(),
+            "today": _todays_appointments(),
+            "slot_minutes": BookingPolicy.current().slot_step_minutes,
+        },
     )
 
 

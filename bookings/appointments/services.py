@@ -24,6 +24,7 @@ from bookings.models import (
 from bookings.reminders.services import reminders_cancelled, reminders_plan, reminders_withdraw
 from clinic.models import User
 from clinic.roles import Role, has_role
+from planner.models import TreatmentPlan
 
 RESOURCE_TRIES = 4  # a booking that loses a race for a resource tries the next free one
 
@@ -90,8 +91,12 @@ def appointment_book(
     doctor: Resource | None = None,
     notice: bool = True,
     now: datetime | None = None,
+    plan: TreatmentPlan | None = None,
+    session_number: int | None = None,
 ) -> Appointment:
-    """Book one appointment on a free doctor, device and room, or raise SlotUnavailable.
+    """Book one appointment on a free doctor, device and room, or raise SlotUnavailable. With
+    `plan` and `session_number`, it is that session of the course (the caller checked its
+    window: courses.services.course_session_book).
 
     The calendars are read and written in one transaction. On SQLite the transaction is
     IMMEDIATE, so writers queue and the read is authoritative; on PostgreSQL two bookings may
@@ -132,6 +137,8 @@ def appointment_book(
                     ends_at=ends_at,
                     reserved_until=reserved_until,
                     created_by=booked_by,
+                    plan=plan,
+                    session_number=session_number,
                 )
                 reminders_plan([appointment], now=now)
                 return appointment

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -156,18 +156,30 @@ class Calendar:
             result = of_kind if result is None else intersect(result, of_kind)
         return result or []
 
-    def free_at(self, starts_at: datetime, doctor_id: int | None = None) -> dict[str, int] | None:
-        """The id of one free resource of each needed kind from `starts_at`, or None."""
+    def free_at(
+        self,
+        starts_at: datetime,
+        doctor_id: int | None = None,
+        *,
+        required: Mapping[str, int] | None = None,
+        preferred: Mapping[str, int] | None = None,
+    ) -> dict[str, int] | None:
+        """The id of one free resource of each needed kind from `starts_at`, or None. A kind in
+        `required` must be that resource; one in `preferred` is that resource when it is free
+        (a visit moved on the desk keeps its room if it can)."""
         start = _seconds(starts_at)
         self._ensure_seconds(start, start + 1)
+        required, preferred = required or {}, preferred or {}
         chosen: dict[str, int] = {}
         for kind in self.kinds():
+            if kind in required:
+                candidates = [required[kind]] if required[kind] in self.resources[kind] else []
+            else:
+                candidates = self._of_kind(kind, doctor_id)
+                if preferred.get(kind) in candidates:
+                    candidates = [preferred[kind], *candidates]
             found = next(
-                (
-                    r
-                    for r in self._of_kind(kind, doctor_id)
-                    if contains(self.starts[r], start, start + 1)
-                ),
+                (r for r in candidates if contains(self.starts[r], start, start + 1)),
                 None,
             )
             if found is None:

@@ -4,7 +4,7 @@ rest when asked), cancel the rest of a course."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
@@ -14,6 +14,7 @@ from bookings.appointments.events import announce_time_freed
 from bookings.appointments.services import (
     RESOURCE_TRIES,
     SlotUnavailable,
+    appointment_book,
     appointment_cancel,
     check_start,
     conflict,
@@ -22,11 +23,12 @@ from bookings.appointments.services import (
 from bookings.calendars.availability import clinic_zone, load_calendar, local_day
 from bookings.calendars.schema import Clash, clash_of
 from bookings.courses.search import ProposedSession, SeriesProposal, propose_following
-from bookings.courses.windows import move_effects, move_window
+from bookings.courses.windows import move_effects, outside_window
 from bookings.models import (
     Appointment,
     AppointmentStatus,
     BookingPolicy,
+    Resource,
     ResourceKind,
     TreatmentType,
 )
@@ -62,6 +64,74 @@ def course_cancel_rest(
     ]
     reminders_cancelled(cancelled, now=now)  # one message for the course
     return cancelled
+
+
+def course_next_session(plan: TreatmentPlan) -> tuple[int, tuple[date, date] | None] | None:
+    """The number of the course's next session to book, and its window (local days) from the
+    session before; None when every session is booked. The first has no window."""
+    held = list(
+        Appointment.objects.filter(
+            plan=plan,
+            status__in=[
+                AppointmentStatus.BOOKED,
+                AppointmentStatus.CHECKED_IN,
+                AppointmentStatus.COMPLETED,
+            ],
+        )
+        .order_by("-session_number")
+        .values_list("session_number", "starts_at")[:1]
+    )
+    if not held:
+        return 1, None
+    number, starts_at = held[0]
+    if (number or 0) >= plan.sessions:
+        return None
+    day, window = local_day(starts_at), plan.window
+    return (number or 0) + 1, (
+        day + timedelta(days=window.min_days),
+        day + timedelta(days=window.max_days),
+    )
+
+
+def course_session_book(
+    *,
+    plan: TreatmentPlan,
+    starts_at: datetime,
+    booked_by: User,
+    doctor: Resource | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book the course's next session alone (at the desk: a patient on the phone), inside its
+    window from the session before. Staff book inside the online notice."""
+    if problem := plan.booking_problem:
+        raise ValidationError(problem)
+    treatment_type = TreatmentType.objects.session_for(
+        concern=plan.concern, area=plan.intake.get("area", "")
+    )
+    if treatment_type is None:
+        raise ValidationError("The clinic has no treatment set up for this concern yet.")
+    with transaction.atomic():
+        TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).exists()
+        following = course_next_session(plan)
+        if following is None:
+            raise ValidationError(f"All {plan.sessions} sessions of this course are booked.")
+        number, window = following
+        if window is not None and not window[0] <= local_day(starts_at) <= window[1]:
+            raise ValidationError(
+                f"Session {number} must fall between {window[0]:%a %d %b} and "
+                f"{window[1]:%a %d %b}, inside its window from the session before."
+            )
+        return appointment_book(
+            patient=plan.patient,
+            treatment_type=treatment_type,
+            starts_at=starts_at,
+            booked_by=booked_by,
+            doctor=doctor,
+            notice=False,
+            now=now,
+            plan=plan,
+            session_number=number,
+        )
 
 
 COURSE_BOOKED = (
@@ -197,6 +267,8 @@ def session_move(
     by: User,
     reflow: bool = False,
     now: datetime | None = None,
+    resource: tuple[str, int] | None = None,
+    version: datetime | None = None,
 ) -> list[Appointment]:
     """Move one appointment; with `reflow`, plan the later sessions of its course again from it.
 
@@ -204,6 +276,10 @@ def session_move(
     push the next session out of its window is refused unless the rest is re-flowed. All in one
     transaction: the moving sessions are released first, so the calendars read see their time
     as free, and the database checks the final state.
+
+    `resource` (kind, id) puts the visit on that doctor, device or room (dragged to its column
+    on the desk); its other resources stay where they are when free. `version` is the visit's
+    `updated_at` as the caller saw it: a visit changed since is refused (SlotUnavailable).
     """
     now = now or timezone.now()
     policy = BookingPolicy.current()
@@ -212,15 +288,16 @@ def session_move(
         .select_related("plan", "treatment_type")
         .get(pk=appointment.pk)
     )
+    if version is not None and appointment.updated_at != version:
+        raise SlotUnavailable(
+            "This visit changed meanwhile (someone else moved or updated it): it is shown as "
+            "it is now. Please look again."
+        )
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise ValidationError("Only an appointment still to come can move.")
     check_start(new_start, policy=policy, now=now, notice=False)
-    window = move_window(appointment)
-    if window is not None and not window[0] <= local_day(new_start) <= window[1]:
-        raise ValidationError(
-            f"Session {appointment.session_number} must fall between {window[0]:%a %d %b} and "
-            f"{window[1]:%a %d %b}, inside its window from the session before."
-        )
+    if problem := outside_window(appointment, new_start):
+        raise ValidationError(problem)
     effects = move_effects(appointment, new_start)
     if not reflow and any(not effect.in_window for effect in effects):
         effect = effects[0]
@@ -249,7 +326,19 @@ def session_move(
     if later and appointment.plan is not None:
         span_end = new_start + timedelta(days=len(later) * appointment.plan.window.max_days + 1)
     calendar = load_calendar(treatment_type, span_start=new_start, span_end=span_end)
-    chosen = calendar.free_at(new_start, appointment.doctor_id) or calendar.free_at(new_start)
+    if resource is not None:
+        current = {
+            ResourceKind.DOCTOR.value: appointment.doctor_id,
+            ResourceKind.DEVICE.value: appointment.device_id,
+            ResourceKind.ROOM.value: appointment.room_id,
+        }
+        chosen = calendar.free_at(
+            new_start,
+            required={resource[0]: resource[1]},
+            preferred={kind: pk for kind, pk in current.items() if pk is not None},
+        )
+    else:
+        chosen = calendar.free_at(new_start, appointment.doctor_id) or calendar.free_at(new_start)
     if chosen is None:
         raise SlotUnavailable("That time is not free. Please choose another.")
     moved = ProposedSession(

@@ -36,6 +36,17 @@ def move_window(appointment: Appointment) -> tuple[date, date] | None:
     return day + timedelta(days=window.min_days), day + timedelta(days=window.max_days)
 
 
+def outside_window(appointment: Appointment, new_start: datetime) -> str:
+    """Why the session cannot move to `new_start`'s day, or "" if the day is inside its window."""
+    window = move_window(appointment)
+    if window is None or window[0] <= local_day(new_start) <= window[1]:
+        return ""
+    return (
+        f"Session {appointment.session_number} must fall between {window[0]:%a %d %b} and "
+        f"{window[1]:%a %d %b}, inside its window from the session before."
+    )
+
+
 def move_effects(appointment: Appointment, new_start: datetime) -> list[MoveEffect]:
     """What the move does to the session after it: its new gap, and whether that still fits."""
     if appointment.plan is None:

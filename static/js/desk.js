@@ -1,0 +1,315 @@
+/* The front desk calendar (templates/desk/calendar.html): EventCalendar with a column per
+   doctor, laser device and room. The server decides every change; this file draws, asks and
+   shows the answer. Times travel as the clinic's wall clock ("2026-12-02T10:00"), so the
+   calendar shows clinic time whatever the browser's zone. */
+(function () {
+  "use strict";
+  var root = document.getElementById("desk");
+  if (!root || typeof EventCalendar === "undefined") return;
+
+  var urls = root.dataset;
+  var csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+  var panel = document.getElementById("desk-panel");
+  var alertBox = document.getElementById("desk-alert");
+  var statusLine = document.getElementById("desk-status");
+  var datePicker = document.getElementById("desk-date");
+  var dialog = document.getElementById("desk-confirm");
+  var allResources = [];
+  var hidden = new Set();
+  var kinds = new Set(["doctor", "device", "room"]);
+  var stamp = null;
+  var panelHint = panel.innerHTML;
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+  function day(d) { return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
+  function wallClock(d) { return day(d) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes()); }
+  function idOf(template, id) { return template.replace(/\/0\//, "/" + id + "/").replace(/\/0$/, "/" + id); }
+  function addDays(isoDay, n) {
+    var d = new Date(isoDay + "T12:00");
+    d.setDate(d.getDate() + n);
+    return day(d);
+  }
+
+  function say(message, kind) {
+    alertBox.textContent = message;
+    alertBox.className = "alert py-2 alert-" + (kind || "danger");
+  }
+  function quiet() { alertBox.className = "alert d-none py-2"; }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: {"X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"},
+      body: body.toString(),
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().catch(function () { return {detail: "The clinic's server did not answer clearly."}; })
+        .then(function (data) { data.status = response.status; return data; });
+    });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  var narrow = window.matchMedia("(max-width: 767.98px)").matches;
+
+  function content(info) {
+    var event = info.event;
+    var props = event.extendedProps;
+    var compact = info.view.type === "resourceTimelineWeek";
+    if (props.kind === "block") {
+      return {domNodes: [el("div", "desk-event-line", "Blocked: " + props.reason)]};
+    }
+    if (props.kind !== "visit") return {html: ""};
+    var box = el("div", "desk-event");
+    var top = el("div", "desk-event-line fw-semibold");
+    var icon = el("i", "bi " + props.icon);
+    icon.setAttribute("aria-hidden", "true");
+    top.appendChild(icon);
+    top.appendChild(document.createTextNode(" " + props.patient));
+    box.appendChild(top);
+    if (compact) {
+      box.title = info.timeText + " " + props.patient + ", " + (props.session || props.treatment) + ", " + props.stateLabel;
+      return {domNodes: [box]};
+    }
+    box.appendChild(el("div", "desk-event-line", info.timeText + " · " + (props.session || props.treatment)));
+    box.appendChild(el("div", "desk-event-line desk-event-state", props.stateLabel));
+    return {domNodes: [box]};
+  }
+
+  function fetchEvents(fetchInfo, success, failure) {
+    var params = new URLSearchParams({start: day(fetchInfo.start), end: day(fetchInfo.end)});
+    if (document.getElementById("desk-cancelled").checked) params.set("cancelled", "1");
+    fetch(urls.events + "?" + params, {credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) throw new Error("feed " + r.status); return r.json(); })
+      .then(success)
+      .catch(function (error) { say("The calendar could not be loaded. Try again in a moment."); failure(error); });
+  }
+
+  function shownResources() {
+    return allResources.filter(function (r) {
+      return kinds.has(r.extendedProps.kind) && !hidden.has(r.id);
+    });
+  }
+
+  function openPanel(url) {
+    htmx.ajax("GET", url, {target: "#desk-panel", swap: "innerHTML"});
+  }
+
+  /* While a course session is dragged: the days its window allows, and among them the days
+     that would push the next session out of its own window. */
+  function shadeWindow(info) {
+    var w = info.event.extendedProps.window;
+    if (!w || !w.opens) return;
+    var ids = allResources.map(function (r) { return r.id; });
+    calendar.addEvent({id: "window", start: w.opens + "T00:00", end: addDays(w.closes, 1) + "T00:00",
+      display: "background", classNames: ["desk-window"], resourceIds: ids});
+    if (!w.next) return;
+    var d = w.opens;
+    var n = 0;
+    while (d <= w.closes && n < 120) {
+      var gap = Math.round((new Date(w.next + "T12:00") - new Date(d + "T12:00")) / 86400000);
+      if (gap < w.min || gap > w.max) {
+        calendar.addEvent({id: "window-out-" + d, start: d + "T00:00", end: addDays(d, 1) + "T00:00",
+          display: "background", classNames: ["desk-window-out"], resourceIds: ids});
+      }
+      d = addDays(d, 1);
+      n += 1;
+    }
+  }
+  function unshade() {
+    calendar.getEvents().forEach(function (e) {
+      if (String(e.id).indexOf("window") === 0) calendar.removeEventById(e.id);
+    });
+  }
+
+  function ask(text, needReason) {
+    document.getElementById("desk-confirm-text").textContent = text;
+    var reason = document.getElementById("desk-confirm-reason");
+    var input = document.getElementById("desk-override");
+    reason.classList.toggle("d-none", !needReason);
+    input.value = "";
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function onClose() {
+        dialog.removeEventListener("close", onClose);
+        if (dialog.returnValue !== "ok") return resolve(null);
+        if (needReason && !input.value.trim()) return resolve(null);
+        resolve(needReason ? input.value.trim() : true);
+      });
+      dialog.showModal();
+    });
+  }
+
+  function move(info, extra) {
+    var event = info.event;
+    var props = event.extendedProps;
+    var body = new URLSearchParams({starts_at: wallClock(event.start), version: props.version});
+    if (info.newResource) body.set("resource", info.newResource.extendedProps.resource);
+    Object.keys(extra || {}).forEach(function (k) { body.set(k, extra[k]); });
+    statusLine.textContent = "Moving…";
+    return post(idOf(urls.move, props.appointment), body).then(function (answer) {
+      statusLine.textContent = "";
+      if (answer.status === 200) {
+        say(answer.detail, "success");
+        calendar.refetchEvents();
+        return;
+      }
+      if (answer.status === 409 && answer.reflow) {
+        return ask(answer.detail, false).then(function (yes) {
+          if (yes) return move(info, Object.assign({}, extra, {reflow: "on"}));
+          info.revert();
+          quiet();
+        });
+      }
+      if (answer.status === 409 && answer.notice) {
+        return ask(answer.detail, true).then(function (why) {
+          if (why) return move(info, Object.assign({}, extra, {override: why}));
+          info.revert();
+          quiet();
+        });
+      }
+      info.revert();
+      say(answer.detail || "The visit could not be moved.");
+      if (answer.status === 409) calendar.refetchEvents();
+    });
+  }
+
+  var calendar = EventCalendar.create(document.getElementById("desk-calendar"), {
+    view: narrow ? "listDay" : "resourceTimeGridDay",
+    date: urls.today,
+    headerToolbar: {start: "title", center: "", end: ""},
+    locale: "en-GB",
+    allDaySlot: false,
+    titleFormat: {weekday: "long", day: "numeric", month: "long", year: "numeric"},
+    resources: [],
+    eventSources: [{events: fetchEvents}],
+    slotMinTime: "07:00",
+    slotMaxTime: "21:00",
+    scrollTime: "08:00",
+    slotDuration: "00:15:00",
+    snapDuration: "00:" + pad(Math.min(59, Number(urls.slotMinutes) || 15)) + ":00",
+    firstDay: 1,
+    nowIndicator: true,
+    editable: true,
+    eventDurationEditable: false,
+    selectable: true,
+    dayMaxEvents: true,
+    eventTimeFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
+    views: {
+      resourceTimelineWeek: {slotDuration: "01:00", slotWidth: 64, titleFormat: {day: "numeric", month: "long", year: "numeric"}},
+      listDay: {titleFormat: {weekday: "long", day: "numeric", month: "long", year: "numeric"}}
+    },
+    slotLabelFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
+    eventContent: content,
+    eventClick: function (info) {
+      var props = info.event.extendedProps;
+      if (props.kind === "visit") openPanel(idOf(urls.panel, props.appointment));
+      if (props.kind === "block") {
+        panel.innerHTML = "";
+        var body = el("div", "desk-panel-body");
+        body.appendChild(el("h2", "h5", "Blocked time"));
+        body.appendChild(el("p", "", props.reason));
+        var remove = el("button", "btn btn-outline-danger btn-sm", "Remove the block");
+        remove.setAttribute("hx-post", idOf(urls.unblock, props.block));
+        remove.setAttribute("hx-target", "#desk-panel");
+        body.appendChild(remove);
+        panel.appendChild(body);
+        htmx.process(panel);
+      }
+    },
+    dateClick: function (info) {
+      if (!info.resource) return;
+      var params = new URLSearchParams({start: wallClock(info.date), resource: info.resource.extendedProps.resource});
+      openPanel(urls.book + "?" + params);
+    },
+    select: function (info) {
+      if (!info.resource) return;
+      var params = new URLSearchParams({start: wallClock(info.start), resource: info.resource.extendedProps.resource});
+      openPanel(urls.book + "?" + params);
+    },
+    eventDragStart: shadeWindow,
+    eventDragStop: unshade,
+    eventDrop: function (info) { unshade(); quiet(); move(info, {}); },
+    datesSet: function (info) { datePicker.value = day(info.start); }
+  });
+
+  function showResources() { calendar.setOption("resources", shownResources()); }
+  if (narrow) {
+    document.querySelectorAll("[data-desk-view]").forEach(function (b) {
+      var on = b.dataset.deskView === "listDay";
+      b.classList.toggle("active", on);
+      b.setAttribute("aria-pressed", String(on));
+    });
+  }
+
+  function buildResourceList() {
+    var list = document.getElementById("desk-resource-list");
+    list.innerHTML = "";
+    allResources.forEach(function (r) {
+      var label = el("label", "form-check d-block");
+      var box = el("input", "form-check-input");
+      box.type = "checkbox";
+      box.checked = !hidden.has(r.id);
+      box.addEventListener("change", function () {
+        if (box.checked) hidden.delete(r.id); else hidden.add(r.id);
+        showResources();
+      });
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + r.title));
+      list.appendChild(label);
+    });
+  }
+
+  fetch(urls.resources, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (resources) {
+    allResources = resources;
+    buildResourceList();
+    showResources();
+  });
+
+  document.querySelectorAll("[data-desk-view]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      calendar.setOption("view", button.dataset.deskView);
+      document.querySelectorAll("[data-desk-view]").forEach(function (b) {
+        b.classList.toggle("active", b === button);
+        b.setAttribute("aria-pressed", String(b === button));
+      });
+    });
+  });
+  document.querySelectorAll("[data-desk-go]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var go = button.dataset.deskGo;
+      if (go === "today") calendar.setOption("date", new Date());
+      else calendar[go]();
+    });
+  });
+  datePicker.addEventListener("change", function () {
+    if (datePicker.value) calendar.setOption("date", datePicker.value + "T12:00");
+  });
+  document.querySelectorAll("[data-desk-kind]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (box.checked) kinds.add(box.dataset.deskKind); else kinds.delete(box.dataset.deskKind);
+      showResources();
+    });
+  });
+  document.getElementById("desk-cancelled").addEventListener("change", function () { calendar.refetchEvents(); });
+  panel.addEventListener("click", function (event) {
+    if (event.target.closest("[data-desk-close]")) panel.innerHTML = panelHint;
+  });
+  document.body.addEventListener("deskChanged", function () { calendar.refetchEvents(); });
+
+  /* Another receptionist's change appears here without a reload: a cheap stamp is polled, and
+     the calendar is read again only when it changed. */
+  function poll() {
+    fetch(urls.changes, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
+      if (stamp !== null && data.stamp !== stamp) calendar.refetchEvents();
+      stamp = data.stamp;
+    }).catch(function () {});
+  }
+  poll();
+  window.setInterval(poll, 15000);
+  window.deskCalendar = calendar; // for the browser tests and the console
+})();
