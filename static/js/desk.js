@@ -15,8 +15,11 @@
   var datePicker = document.getElementById("desk-date");
   var dialog = document.getElementById("desk-confirm");
   var allResources = [];
-  var hidden = new Set();
-  var kinds = new Set(["doctor", "device", "room"]);
+  var saved = {};
+  try { saved = JSON.parse(window.localStorage.getItem("desk-columns") || "{}"); } catch (e) { saved = {}; }
+  var hidden = new Set(saved.hidden || []);
+  var kinds = new Set(saved.kinds || ["doctor", "device", "room"]);
+  var ownSet = saved.own || "";  // a doctor's own columns: theirs, and the lasers and rooms they use
   var stamp = null;
   var panelHint = panel.innerHTML;
 
@@ -90,8 +93,25 @@
       .catch(function (error) { say("The calendar could not be loaded. Try again in a moment."); failure(error); });
   }
 
+  function remember() {
+    try {
+      window.localStorage.setItem("desk-columns", JSON.stringify({hidden: Array.from(hidden), kinds: Array.from(kinds), own: ownSet}));
+    } catch (e) { /* private browsing: the choice lasts for this page */ }
+  }
+
+  function usedBy(doctorKey) {
+    var used = new Set([doctorKey]);
+    calendar.getEvents().forEach(function (e) {
+      var ids = e.resourceIds || [];
+      if (e.extendedProps.kind === "visit" && ids.indexOf(doctorKey) !== -1) ids.forEach(function (id) { used.add(id); });
+    });
+    return used;
+  }
+
   function shownResources() {
+    var own = ownSet ? usedBy(ownSet) : null;
     return allResources.filter(function (r) {
+      if (own) return own.has(r.id);
       return kinds.has(r.extendedProps.kind) && !hidden.has(r.id);
     });
   }
@@ -234,10 +254,19 @@
     eventDragStart: shadeWindow,
     eventDragStop: unshade,
     eventDrop: function (info) { unshade(); quiet(); move(info, {}); },
-    datesSet: function (info) { datePicker.value = day(info.start); }
+    datesSet: function (info) { datePicker.value = day(info.start); },
+    eventAllUpdated: function () { if (ownSet) showResources(); }
   });
 
-  function showResources() { calendar.setOption("resources", shownResources()); }
+  var shownKey = null;
+  function showResources() {
+    remember();
+    var shown = shownResources();
+    var key = shown.map(function (r) { return r.id; }).join(",");
+    if (key === shownKey) return;  // unchanged: no redraw (and no loop from eventAllUpdated)
+    shownKey = key;
+    calendar.setOption("resources", shown);
+  }
   if (narrow) {
     document.querySelectorAll("[data-desk-view]").forEach(function (b) {
       var on = b.dataset.deskView === "listDay";
@@ -249,6 +278,14 @@
   function buildResourceList() {
     var list = document.getElementById("desk-resource-list");
     list.innerHTML = "";
+    var own = el("select", "form-select form-select-sm mb-2");
+    own.setAttribute("aria-label", "A doctor's own columns");
+    own.appendChild(new Option("Every column chosen below", ""));
+    allResources.filter(function (r) { return r.extendedProps.kind === "doctor"; }).forEach(function (r) {
+      own.appendChild(new Option(r.title + "'s columns", r.id, false, r.id === ownSet));
+    });
+    own.addEventListener("change", function () { ownSet = own.value; showResources(); });
+    list.appendChild(own);
     allResources.forEach(function (r) {
       var label = el("label", "form-check d-block");
       var box = el("input", "form-check-input");
@@ -290,6 +327,7 @@
     if (datePicker.value) calendar.setOption("date", datePicker.value + "T12:00");
   });
   document.querySelectorAll("[data-desk-kind]").forEach(function (box) {
+    box.checked = kinds.has(box.dataset.deskKind);
     box.addEventListener("change", function () {
       if (box.checked) kinds.add(box.dataset.deskKind); else kinds.delete(box.dataset.deskKind);
       showResources();
