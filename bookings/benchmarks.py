@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bookings.calendars.availability import clinic_zone, free_slots
 from bookings.courses.search import SeriesProposal, propose_series
+from bookings.desk.feeds import desk_events
 from bookings.models import (
     Appointment,
     BookingPolicy,
@@ -69,7 +70,8 @@ def busy_clinic() -> tuple[TreatmentType, date]:
         duration_minutes=30,
         buffer_minutes=10,
     )
-    patient = User.objects.create_user("bench-patient@example.com")
+    # A patient per room: one patient is never in two rooms at once (the database refuses it).
+    patients = [User.objects.create_user(f"bench-room-{r}-patient@example.com") for r in range(4)]
 
     # Each room runs its own day of back-to-back blocks with its two doctors and its device,
     # so the calendar is full but never double-booked.
@@ -89,7 +91,7 @@ def busy_clinic() -> tuple[TreatmentType, date]:
                         continue
                     appointments.append(
                         Appointment(
-                            patient=patient,
+                            patient=patients[r],
                             treatment_type=kind,
                             doctor=doctors[2 * r + n % 2],
                             device=devices[r] if kind is session else None,
@@ -97,7 +99,7 @@ def busy_clinic() -> tuple[TreatmentType, date]:
                             starts_at=start,
                             ends_at=start + kind.duration,
                             reserved_until=start + kind.reserved,
-                            created_by=patient,
+                            created_by=patients[r],
                         )
                     )
                     start += BLOCK
@@ -137,6 +139,28 @@ def availability_week() -> Timed:
 @benchmark("availability.6months", runs=50)
 def availability_six_months() -> Timed:
     return _search(183)
+
+
+def _desk(days: int) -> Timed:
+    _, first = busy_clinic()
+
+    def read() -> object:
+        events, _ = desk_events(first, first + timedelta(days=days - 1))
+        return events
+
+    return read
+
+
+@benchmark("calendar.day", runs=100)
+def calendar_day() -> Timed:
+    """The front desk's day: every resource's visits, hours and blocks, as the feed sends them."""
+    return _desk(1)
+
+
+@benchmark("calendar.week", runs=50)
+def calendar_week() -> Timed:
+    """The front desk's week for every resource of the busy clinic (about 380 visits)."""
+    return _desk(7)
 
 
 COURSE = Window(min_days=14, ideal_days=28, max_days=42)
@@ -211,13 +235,12 @@ def reminders_dispatch() -> Timed:
     through a Redis of its own, to the file email backend: messages per second, and how many
     went twice (must be 0)."""
     busy_clinic()
-    patient = User.objects.get(email="bench-patient@example.com")
-    visits = Appointment.objects.filter(patient=patient).order_by("pk")[:DUE_REMINDERS]
+    visits = Appointment.objects.order_by("pk")[:DUE_REMINDERS]
     due = timezone.now() - timedelta(minutes=1)
     Reminder.objects.bulk_create(
         (
             Reminder(
-                patient=patient,
+                patient_id=visit.patient_id,
                 appointment=visit,
                 kind=ReminderKind.CONFIRMATION,
                 channel=ReminderChannel.EMAIL,
