@@ -13,7 +13,7 @@ pytestmark = [
 
 HOME_HEADINGS = {
     Role.PATIENT: "Hello Alice",
-    Role.RECEPTIONIST: "Reception",
+    Role.RECEPTIONIST: "Front desk",
     Role.DOCTOR: "Dr Rahman",
     Role.MANAGER: "Clinic manager",
 }
