@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 
 from clinic.audit import audit_record
@@ -9,12 +10,50 @@ from clinic.models import ApiToken, AuditEntry, Consent, ConsentText, User
 from clinic.roles import Role, has_role
 
 
+class UserAddForm(AdminUserCreationForm):
+    """People added here are staff, who log in with their email address (patients are
+    registered at the desk, with or without one)."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+        field_classes: dict[str, Any] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+
+class UserEditForm(UserChangeForm):  # type: ignore[type-arg]
+    """Only a patient who cannot log in (registered by phone) may be without an address."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+        field_classes: dict[str, Any] = {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("email") or "email" in self.errors:
+            return data
+        groups = data.get("groups")
+        names = {group.name for group in groups} if groups is not None else set()
+        if names - {Role.PATIENT.value} or data.get("is_staff") or self.instance.is_superuser:
+            self.add_error("email", "Staff need an email address: it is how they log in.")
+        elif self.instance.has_usable_password():
+            self.add_error("email", "This person logs in with a password: keep their address.")
+        return data
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "is_active", "is_staff")
+    list_display = ("email", "phone", "first_name", "last_name", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff")
-    search_fields = ("email", "first_name", "last_name")
+    list_select_related = ("profile",)
+    search_fields = ("email", "first_name", "last_name", "profile__phone")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal details", {"fields": ("first_name", "last_name")}),
@@ -29,6 +68,11 @@ class UserAdmin(DjangoUserAdmin):
         if user is not None and has_role(user, Role.PATIENT):
             audit_record(request=request, patient=user, action="opened account in admin")
         return super().change_view(request, object_id, *args, **kwargs)
+
+    @admin.display(description="phone")
+    def phone(self, user: User) -> str:
+        profile = getattr(user, "profile", None)
+        return str(profile.phone.as_international) if profile and profile.phone else ""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A manager runs the clinic's staff list; only a superuser can make another superuser.
@@ -79,11 +123,12 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdmin):
-    """Consents as the patients gave them."""
+    """Consents as the patients gave them: signed online, or given in person and witnessed."""
 
-    list_display = ("given_at", "full_name", "patient", "text")
+    list_display = ("given_at", "full_name", "patient", "text", "method", "witness_name")
+    list_filter = ("method",)
     list_select_related = ("patient", "text")
-    search_fields = ("full_name", "patient__email")
+    search_fields = ("full_name", "patient__email", "patient__profile__phone", "witness_name")
 
     def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
         consent = Consent.objects.filter(pk=object_id).first() if object_id.isdigit() else None

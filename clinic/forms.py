@@ -12,6 +12,7 @@ from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
 
 from clinic.models import Channel, PatientProfile, User
+from clinic.services import contact_problem
 
 # The planner's rules take the same ages (planner.rules.intake.MIN_AGE / MAX_AGE); a test
 # keeps the two equal.
@@ -57,7 +58,9 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name"):
+        # The address is optional on the model (patients registered by phone), never here:
+        # it is how a patient who signs up logs in.
+        for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -111,29 +114,82 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("preferred_channel") in (Channel.SMS, Channel.WHATSAPP) and not data.get(
-            "phone"
+        if "phone" in self.errors:
+            return data
+        channel = data.get("preferred_channel")
+        if channel in (Channel.SMS, Channel.WHATSAPP) and (
+            problem := contact_problem(
+                email=self.instance.user.email, phone=data.get("phone"), channel=channel
+            )
         ):
-            self.add_error("phone", "Text and WhatsApp reminders need a mobile number.")
+            self.add_error("phone", problem)
         return data
 
 
 class PatientInviteForm(forms.Form):
+    """A new patient at the desk or on the phone: with an email address (they are invited to
+    choose a password), or with only a mobile number (reminders by text or WhatsApp; a login
+    can be given later)."""
+
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    email = forms.EmailField()
+    email = forms.EmailField(
+        required=False, help_text="Leave empty for a patient without one: give a mobile number."
+    )
+    phone = PhoneNumberField(
+        required=False, help_text="A mobile number for text or WhatsApp reminders."
+    )
+    preferred_channel = forms.ChoiceField(
+        label="Reminders by",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="If none is chosen: by email when there is an address, else by text message.",
+    )
     date_of_birth = date_of_birth_field()
-    phone = PhoneNumberField(required=False)
+    care_reminders_consent = forms.BooleanField(
+        label="The patient agrees to reminders about their appointments and care",
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("first_name"), Column("last_name")),
-            Row(Column("email"), Column("phone")),
             "date_of_birth",
-            Submit("create", "Create the patient and email the invitation", css_class="btn-clinic"),
+            Fieldset(
+                "How the clinic reaches them",
+                Row(Column("email"), Column("phone")),
+                "preferred_channel",
+                "care_reminders_consent",
+            ),
+            Submit("create", "Register the patient", css_class="btn-clinic"),
         )
+
+    def clean_email(self) -> str | None:
+        email = self.cleaned_data.get("email")
+        return clean_unused_email(email) if email else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "email" in self.errors or "phone" in self.errors:
+            return data  # one message at a time: the field's own comes first
+        email, phone = data.get("email"), data.get("phone")
+        channel = data.get("preferred_channel") or (Channel.EMAIL if email else Channel.SMS)
+        data["preferred_channel"] = channel
+        if problem := contact_problem(email=email, phone=phone, channel=channel):
+            field = None
+            if email or phone:
+                field = "preferred_channel" if channel == Channel.EMAIL else "phone"
+            self.add_error(field, problem)
+        return data
+
+
+class PatientEmailForm(forms.Form):
+    """Staff give a patient registered by phone a login: their address, and the invitation."""
+
+    email = forms.EmailField(label="Email address")
 
     def clean_email(self) -> str:
         return clean_unused_email(self.cleaned_data["email"])

@@ -184,6 +184,37 @@ class ConsentForm(SectionForm):
         return name
 
 
+class ConsentInPersonForm(SectionForm):
+    """A receptionist or manager records the consent a patient gives at the desk: the patient
+    says their name and agrees in front of them. Never shown to the patient."""
+
+    full_name = forms.CharField(
+        label="The patient's full name, as they say it",
+        max_length=200,
+        help_text="Ask the patient to say their first and last name; it must match the record.",
+    )
+    agree = forms.BooleanField(
+        label="The patient read this consent (or I read it to them) and agreed to it in front "
+        "of me."
+    )
+    # The version on the page the patient read: a newer one published meanwhile is refused.
+    version = forms.CharField(max_length=20, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, patient_name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient_name = patient_name
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 3 or " " not in name:
+            raise forms.ValidationError("Type the patient's first and last name.")
+        if self.patient_name is not None and (
+            problem := consent_name_problem(typed=name, on_file=self.patient_name, by_staff=True)
+        ):
+            raise forms.ValidationError(problem)
+        return name
+
+
 @dataclass(frozen=True)
 class Section:
     name: str

@@ -1,6 +1,7 @@
 """The intake questionnaire's pages: the patient fills it section by section (a draft they can
-leave and resume); a receptionist may fill it on the patient's behalf, but only the patient
-gives consent and submits (planner.views.intake_submit)."""
+leave and resume); a receptionist may fill it on the patient's behalf. Only the patient gives
+consent: online, signing with their name (planner.views.intake_submit), or at the desk, in
+front of a receptionist or manager who records it as witnessed (clinic.reception)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from clinic.audit import audit_record
 from clinic.intake import (
     SECTION_NAMES,
     ConsentForm,
+    ConsentInPersonForm,
     Section,
     first_unanswered,
     missing_sections,
@@ -38,17 +40,22 @@ def render_section(
     request: HttpRequest, intake: Intake, section: Section, form: Form | None, status: int = 200
 ) -> HttpResponse:
     sections = sections_for(intake)
+    on_behalf = intake.patient_id != request.user.pk
     context = {
         "intake": intake,
         "section": section,
         "sections": sections,
         "answered": set(intake.answers),
         "form": form,
-        "on_behalf": intake.patient_id != request.user.pk,
+        "on_behalf": on_behalf,
         "missing": missing_sections(intake),
     }
     if section.name == "consent":
-        context["consent_text"] = ConsentText.current()
+        text = ConsentText.current()
+        context["consent_text"] = text
+        if on_behalf and form is None:
+            # Staff see the form that records a consent given at the desk, never the patient's.
+            context["form"] = ConsentInPersonForm(initial={"version": text.version})
     return render(request, "clinic/intake_section.html", context, status=status)
 
 

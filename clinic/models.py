@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -17,27 +18,44 @@ class UserManager(BaseUserManager["User"]):
         return (email or "").strip().lower()
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=self.normalize_email(username))
-
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        email = self.normalize_email(username)
         if not email:
-            raise ValueError("A user needs an email address.")
-        user = self.model(email=self.normalize_email(email), **extra)
+            # `email__iexact=None` would match everyone registered without an address.
+            raise self.model.DoesNotExist("No account has an empty email address.")
+        return self.get(email__iexact=email)
+
+    def create_user(self, email: str | None, password: str | None = None, **extra: Any) -> User:
+        """A person; one without an email address (a patient registered by phone) can never
+        log in, so they get no usable password."""
+        address = self.normalize_email(email) or None
+        if address is None and password is not None:
+            raise ValueError("A person without an email address cannot log in: no password.")
+        if address is None and (extra.get("is_staff") or extra.get("is_superuser")):
+            raise ValueError("Staff need an email address: it is how they log in.")
+        user = self.model(email=address, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+    def create_superuser(
+        self, email: str | None, password: str | None = None, **extra: Any
+    ) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
 
 
 class User(AbstractUser):
-    """A person who logs in: a patient or a member of staff. Their role is their group."""
+    """A person who logs in: a patient or a member of staff. Their role is their group.
+
+    A patient registered by phone may have no email address (NULL, never ""): they cannot log
+    in until a receptionist adds one and invites them. Staff always have one.
+    """
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(  # type: ignore[assignment]
+        "email address", unique=True, null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -46,11 +64,33 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
+            # NULLs are distinct in a unique index on PostgreSQL and SQLite alike, so any number
+            # of patients may have no address, while two addresses never differ only by case.
             models.UniqueConstraint(Lower("email"), name="user_email_unique_without_case"),
+            models.CheckConstraint(condition=~Q(email=""), name="user_email_null_not_empty"),
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(is_staff=False, is_superuser=False),
+                name="user_staff_have_email",
+                violation_error_message="Staff need an email address: it is how they log in.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.get_full_name() or self.contact
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email or None  # a blank address is no address
+
+    @property
+    def contact(self) -> str:
+        """How to reach this person, to show: the email address, else the phone number."""
+        if self.email:
+            return self.email
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.phone:
+            return str(profile.phone.as_international)
+        return f"person {self.pk} (no email, no phone)"
 
 
 class Channel(models.TextChoices):
@@ -176,9 +216,18 @@ class ConsentText(models.Model):
         return text
 
 
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", "Signed online by the patient"
+    IN_PERSON = "in_person", "Given in person, witnessed by staff"
+
+
 class Consent(models.Model):
-    """A patient's consent as given: the text's version, their typed name, when and from where.
-    Never edited: only the "view" permission exists."""
+    """A patient's consent as given: the text's version, their name, when and from where.
+
+    Online, the patient types their name and submits. In person (at the desk), the patient
+    says their name and agrees in front of a receptionist or manager, who records it: the
+    record then names its witness, kept as the name they had then. Never edited: only the
+    "view" permission exists."""
 
     patient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="consents")
     intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="consent")
@@ -186,12 +235,31 @@ class Consent(models.Model):
     full_name = models.CharField(max_length=200)
     given_at = models.DateTimeField(auto_now_add=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    method = models.CharField(
+        max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.ONLINE
+    )
+    witnessed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    witness_name = models.CharField(max_length=300, blank=True)
 
     class Meta:
         default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="online", witnessed_by__isnull=True, witness_name="")
+                | (Q(method="in_person", witnessed_by__isnull=False) & ~Q(witness_name="")),
+                name="consent_in_person_has_a_witness",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} agreed to {self.text} on {self.given_at:%Y-%m-%d}"
+        how = f" in person, witnessed by {self.witness_name}," if self.in_person else ""
+        return f"{self.full_name} agreed to {self.text}{how} on {self.given_at:%Y-%m-%d}"
+
+    @property
+    def in_person(self) -> bool:
+        return self.method == ConsentMethod.IN_PERSON
 
 
 class ApiToken(models.Model):

@@ -50,6 +50,16 @@ urlpatterns = [
         reception.invitation_resend,
         name="invitation-resend",
     ),
+    path(
+        "reception/patients/<int:patient_id>/email",
+        reception.patient_email_add_view,
+        name="patient-email-add",
+    ),
+    path(
+        "reception/intakes/<int:intake_id>/consent-in-person",
+        reception.consent_in_person,
+        name="consent-in-person",
+    ),
     path("doctor/", home.doctor_home, name="doctor-home"),
     path("manager/", home.manager_home, name="manager-home"),
     path("healthz", health.healthz, name="healthz"),

@@ -220,6 +220,9 @@ BUTTONS = {
 
 
 def render_email(reminder: Reminder) -> EmailMultiAlternatives:
+    address = reminder.patient.email
+    if not address:
+        raise MessageError("The patient has no email address.")
     context = _context(reminder)
     kind = ReminderKind(reminder.kind)
     what = context["session"] or str(getattr(reminder.appointment, "treatment_type", "")).lower()
@@ -234,9 +237,7 @@ def render_email(reminder: Reminder) -> EmailMultiAlternatives:
             "button": (button[0], context[button[1]]) if button else None,
         },
     )
-    email = EmailMultiAlternatives(
-        f"{settings.CLINIC_NAME}: {subject}", text, None, [reminder.patient.email]
-    )
+    email = EmailMultiAlternatives(f"{settings.CLINIC_NAME}: {subject}", text, None, [address])
     email.extra_headers["X-Clinic-Reminder"] = str(reminder.pk)
     email.attach_alternative(html, "text/html")
     if reminder.kind in BEFORE_VISIT and reminder.appointment is not None:
@@ -251,23 +252,46 @@ def render_text(reminder: Reminder) -> str:
     return render_to_string(f"bookings/reminders/{reminder.kind}_short.txt", _context(reminder))
 
 
-def deliver(reminder: Reminder) -> None:
-    """Send the reminder on its channel, or raise MessageError."""
+def _route(reminder: Reminder) -> tuple[str, str]:
+    """The channel and address the reminder goes to. A message written for email reaches a
+    patient without an address (registered by phone) as a text on their channel instead.
+    Raises MessageError, saying what to fix, when the patient cannot be reached."""
+    patient = reminder.patient
+    profile = getattr(patient, "profile", None)
+    phone = str(profile.phone) if profile is not None and profile.phone else ""
+    if reminder.channel == ReminderChannel.EMAIL and patient.email:
+        return ReminderChannel.EMAIL, patient.email
+    if not phone and not patient.email:
+        raise MessageError(
+            "The patient has no email address and no phone number on file: add one to their "
+            "record, then send it again."
+        )
+    if not phone:
+        raise MessageError("The patient has no phone number on file.")
     if reminder.channel == ReminderChannel.EMAIL:
+        assert profile is not None
+        whatsapp = profile.preferred_channel == ReminderChannel.WHATSAPP
+        return (ReminderChannel.WHATSAPP if whatsapp else ReminderChannel.SMS), phone
+    return str(reminder.channel), phone
+
+
+def deliver(reminder: Reminder) -> None:
+    """Send the reminder on its channel (or the one the patient can be reached on), or raise
+    MessageError."""
+    channel, address = _route(reminder)
+    if channel != reminder.channel:
+        # Kept on the row, so the failed-messages page and the admin say how it went.
+        reminder.channel = channel
+        Reminder.objects.filter(pk=reminder.pk).update(channel=channel)
+    if channel == ReminderChannel.EMAIL:
         try:
             render_email(reminder).send()
         except (smtplib.SMTPException, OSError) as error:
             raise MessageError(f"The mail server did not take it: {error}") from error
         return
-    profile = getattr(reminder.patient, "profile", None)
-    phone = str(profile.phone) if profile is not None and profile.phone else ""
-    if not phone:
-        raise MessageError("The patient has no phone number on file.")
     backend_name = (
-        settings.WHATSAPP_BACKEND
-        if reminder.channel == ReminderChannel.WHATSAPP
-        else settings.SMS_BACKEND
+        settings.WHATSAPP_BACKEND if channel == ReminderChannel.WHATSAPP else settings.SMS_BACKEND
     )
     TEXT_BACKENDS[backend_name]().send(
-        TextMessage(str(reminder.channel), phone, render_text(reminder).strip())
+        TextMessage(str(channel), address, render_text(reminder).strip())
     )

@@ -85,7 +85,9 @@ def _course_schedule(policy: ReminderPolicy) -> CourseSchedule:
 
 
 def _channel(profile: PatientProfile | None) -> str:
-    """The patient's chosen channel, if the clinic has a number to reach them on."""
+    """The patient's chosen channel, if the clinic has a number to reach them on. A patient
+    registered by phone has no email address and always a text channel (clinic.services.
+    patient_register); one reached on neither fails at sending, saying why (messages.deliver)."""
     if profile is None or not profile.phone:
         return ReminderChannel.EMAIL
     return str(profile.preferred_channel)
@@ -151,15 +153,19 @@ def reminders_plan(
     booked = [a for a in appointments if a.status == AppointmentStatus.BOOKED]
     if not booked:
         return []
-    profile = PatientProfile.objects.filter(user_id=booked[0].patient_id).first()
+    profile = (
+        PatientProfile.objects.select_related("user").filter(user_id=booked[0].patient_id).first()
+    )
     channel = _channel(profile)
     schedule = _schedule(ReminderPolicy.current())
     rows: list[tuple[Appointment, str, str, datetime]] = []
     if confirm:
-        # A confirmation carries the .ics, so it goes by email.
-        rows.append(
-            (booked[0], ReminderKind.CONFIRMATION, ReminderChannel.EMAIL, message_time(now))
+        # A confirmation carries the .ics, so it goes by email; to a patient without an
+        # address (registered by phone), as a short text on their channel.
+        confirmation_channel = (
+            ReminderChannel.EMAIL if profile is None or profile.user.email else channel
         )
+        rows.append((booked[0], ReminderKind.CONFIRMATION, confirmation_channel, message_time(now)))
     if profile is not None and profile.care_reminders_consent:
         for appointment in booked:
             due = visit_reminders(
