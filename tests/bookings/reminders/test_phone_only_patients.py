@@ -65,6 +65,10 @@ def test_the_confirmation_goes_as_a_short_text_with_the_time_and_the_clinic(
     assert (text.channel, text.to) == (channel, MOBILE)
     assert text.body.startswith("Pico Clinic: ")
     assert "is booked for Wed 10 Mar at 10:00" in text.body
+    # No login to see the appointment page: the signed link that cancels without one.
+    assert "Details:" not in text.body
+    assert "To cancel: http://" in text.body
+    assert "/m/" in text.body
     assert mail.outbox == []
 
 
