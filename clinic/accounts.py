@@ -1,8 +1,12 @@
 """Accounts: Django's own views (answering 400 when a form is refused: bad input is a 4xx),
-patient sign-up with a confirmed email, invitations, and the patient's profile."""
+patient sign-up with a confirmed email, invitations, and the patient's profile.
+
+Emails a visitor can make the clinic send are limited (clinic/throttles.py); logins are
+throttled by django-axes (clinic/lockout.py)."""
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
@@ -24,8 +28,9 @@ from clinic.services import (
     email_confirm,
     email_confirmation_send,
     patient_profile_update,
-    patient_sign_up,
 )
+from clinic.signup import patient_sign_up_or_tell_owner
+from clinic.throttles import address_allows, email_allows
 
 
 class EmailForm(forms.Form):
@@ -43,12 +48,29 @@ class LoginView(RefusedFormIs400, auth_views.LoginView):
     pass
 
 
+def too_many_emails(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/too_many_emails.html", status=429)
+
+
 class PasswordResetView(RefusedFormIs400, auth_views.PasswordResetView):
     extra_email_context = {"clinic_name": settings.CLINIC_NAME}
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not address_allows(self.request):
+            return too_many_emails(self.request)
+        if not email_allows(self.request, form.cleaned_data["email"]):
+            # Enough links went to this address this hour: answer as if one more had.
+            return HttpResponseRedirect(self.get_success_url())
+        response: HttpResponse = super().form_valid(form)
+        return response
+
 
 class PasswordResetConfirmView(RefusedFormIs400, auth_views.PasswordResetConfirmView):
-    pass
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)
+        # Whoever chose the new password holds the mailbox: a lockout of the account ends.
+        axes_reset(username=User.objects.normalize_email(form.user.email))
+        return response
 
 
 class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
@@ -66,7 +88,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            patient_sign_up(
+            if not address_allows(request):
+                return too_many_emails(request)
+            if not email_allows(request, form.cleaned_data["email"]):
+                return redirect("signup-done")  # as if sent: the answer never tells
+            # The same answer whether the address is new or has an account (whose owner is
+            # emailed instead): no one learns who has an account here.
+            patient_sign_up_or_tell_owner(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
@@ -104,10 +132,12 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
             {"reason": "Enter the email address you signed up with.", "form": form},
             status=400,
         )
+    if not address_allows(request):
+        return too_many_emails(request)
     waiting = User.objects.filter(
         email__iexact=form.cleaned_data["email"], is_active=False, profile__isnull=False
     ).first()
-    if waiting is not None:
+    if waiting is not None and email_allows(request, form.cleaned_data["email"]):
         email_confirmation_send(user=waiting, base_url=site_root(request))
     # The same answer whether or not an account waits: no one learns who has signed up.
     return redirect("signup-done")

@@ -1,13 +1,56 @@
 from typing import Any
 
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.http import HttpRequest
+from django.contrib.auth.forms import AdminUserCreationForm, PasswordResetForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from clinic.audit import audit_record
-from clinic.models import ApiToken, AuditEntry, Consent, ConsentText, User
+from clinic.models import ApiToken, AuditEntry, Consent, ConsentText, PatientProfile, User
 from clinic.roles import Role, has_role
+from clinic.services import invitation_send
+
+
+def is_patient(user: User) -> bool:
+    """By the group or the profile, whether or not the account is active (roles_of counts only
+    active accounts, and a patient whose sign-up waits for confirmation is still a patient)."""
+    return (
+        user.groups.filter(name=Role.PATIENT.value).exists()
+        or PatientProfile.objects.filter(user=user).exists()
+    )
+
+
+def reset_link_send(*, request: HttpRequest, user: User) -> tuple[bool, str]:
+    """Send `user` a link to choose their own password (staff never choose it for them): the
+    password-reset email, or the invitation again if they never chose one. (sent, what
+    happened, to tell the member of staff)."""
+    if not user.email:
+        return False, f"{user} has no email address: add one first, then send the link."
+    if not user.is_active:
+        return False, f"{user}'s account is not active: no link was sent."
+    if not user.has_usable_password():
+        site = request.build_absolute_uri("/").rstrip("/")
+        invitation_send(user=user, by=request.user, base_url=site)  # type: ignore[arg-type]
+        audit_record(request=request, patient=user, action="sent invitation from admin")
+        return True, f"An invitation to choose a password was sent to {user.email}."
+    form = PasswordResetForm({"email": user.email})
+    form.is_valid()
+    form.save(
+        request=request,
+        use_https=request.is_secure(),
+        extra_email_context={"clinic_name": settings.CLINIC_NAME},
+    )
+    audit_record(request=request, patient=user, action="sent password reset link from admin")
+    return True, f"A link to choose a new password was sent to {user.email}."
 
 
 class UserAddForm(AdminUserCreationForm):
@@ -47,8 +90,13 @@ class UserEditForm(UserChangeForm):  # type: ignore[type-arg]
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """People's accounts. Staff never set or see a patient's password: a patient's page offers
+    to send them a link to choose it, and the password form is refused for them. Every change
+    made here to an account is in the audit log."""
+
     add_form = UserAddForm
     form = UserEditForm
+    actions = ["send_reset_links"]
     ordering = ("email",)
     list_display = ("email", "phone", "first_name", "last_name", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff")
@@ -69,6 +117,90 @@ class UserAdmin(DjangoUserAdmin):
             audit_record(request=request, patient=user, action="opened account in admin")
         return super().change_view(request, object_id, *args, **kwargs)
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # In place of the password (whose form is refused for patients): the link to send.
+        first_name, first = fieldsets[0]
+        fields = ["reset_link" if f == "password" else f for f in first["fields"]]
+        return ((first_name, {**first, "fields": fields}), *fieldsets[1:])
+
+    @admin.display(description="password")
+    def reset_link(self, user: User) -> str:
+        url = reverse("admin:clinic_user_send_reset_link", args=[user.pk])
+        if is_patient(user):
+            note = "Staff never set or see a patient's password: send them a link to choose it."
+            return format_html('{} <a class="button" href="{}">Send a password link</a>', note, url)
+        password_url = reverse("admin:auth_user_password_change", args=[user.pk])
+        return format_html(
+            '<a class="button" href="{}">Send a password link</a> or '
+            '<a href="{}">set a password for this member of staff</a>.',
+            url,
+            password_url,
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<id>/send-reset-link/",
+                self.admin_site.admin_view(self.send_reset_link_view),
+                name="clinic_user_send_reset_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _account_or_404(self, request: HttpRequest, id: str) -> User:
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404("No such account.")
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        return user  # type: ignore[no-any-return]
+
+    def send_reset_link_view(self, request: HttpRequest, id: str) -> HttpResponse:
+        user = self._account_or_404(request, id)
+        if request.method == "POST":
+            sent, message = reset_link_send(request=request, user=user)
+            self.message_user(request, message, messages.SUCCESS if sent else messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:clinic_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Send a password link",
+            "opts": self.opts,
+            "original": user,
+            "has_password": user.has_usable_password(),
+        }
+        return TemplateResponse(request, "admin/clinic/user/send_reset_link.html", context)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        user = self._account_or_404(request, id)
+        if is_patient(user):
+            raise PermissionDenied("Staff never set a patient's password: send a link instead.")
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(request=request, patient=user, action="set password in admin")
+        return response
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            changed = ", ".join(form.changed_data) or "nothing"
+            audit_record(
+                request=request,
+                patient=obj,
+                action="changed account in admin",
+                detail=f"changed: {changed}",
+            )
+        else:
+            audit_record(request=request, patient=obj, action="added account in admin")
+
+    @admin.action(description="Send a link to choose a password")
+    def send_reset_links(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            sent, message = reset_link_send(request=request, user=user)
+            self.message_user(request, message, messages.SUCCESS if sent else messages.ERROR)
+
     @admin.display(description="phone")
     def phone(self, user: User) -> str:
         profile = getattr(user, "profile", None)
@@ -76,7 +208,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A manager runs the clinic's staff list; only a superuser can make another superuser.
-        readonly = ["last_login", "date_joined"]
+        readonly = ["reset_link", "last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly.append("is_superuser")
         return readonly
@@ -149,3 +281,43 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(AccessAttemptAdmin):
+    """Failed logins as django-axes counts them (clinic/lockout.py). A manager unlocks an
+    account, or an address, by removing its failed attempts; the unlock is audited against the
+    account it was for. Managers hold no permission on axes' models: the role decides here."""
+
+    actions = ["unlock"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, Role.MANAGER)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.MANAGER)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.MANAGER)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _audit_unlock(self, request: HttpRequest, attempts: Any) -> None:
+        names = {a.username for a in attempts if a.username}
+        for user in User.objects.filter(email__in=names):
+            audit_record(request=request, patient=user, action="unlocked login in admin")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._audit_unlock(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._audit_unlock(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description="Unlock: forget these failed logins")
+    def unlock(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = len(queryset)
+        self.delete_queryset(request, queryset)
+        self.message_user(request, f"Unlocked: {count} record(s) of failed logins removed.")

@@ -50,6 +50,12 @@ def clean_unused_email(email: str) -> str:
 
 
 class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
+    """A patient's own sign-up. The password is checked against the person it is for (their
+    name and address, on the unsaved account: BaseUserCreationForm validates with the instance).
+
+    Whether the address already has an account is not the form's to say: the answer is the same
+    either way, and the owner is emailed instead (clinic/signup.py)."""
+
     date_of_birth = date_of_birth_field()
 
     class Meta:
@@ -73,7 +79,12 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
         )
 
     def clean_email(self) -> str:
-        return clean_unused_email(self.cleaned_data["email"])
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's unique address (and its constraints) would refuse a taken one by name.
+        exclusions: set[str] = super()._get_validation_exclusions()
+        return exclusions | {"email"}
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -5,9 +5,11 @@ var/ and a Celery broker kept in files under var/. Production sets DATABASE_URL 
 and REDIS_URL (Celery broker and cache). The README's configuration table lists them all.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from clinic.env import env_bool, env_choice, env_int, env_list, env_str, env_time_zone
@@ -42,6 +44,8 @@ ACCOUNT_LINK_DAYS = env_int("ACCOUNT_LINK_DAYS", 3, minimum=1)
 PASSWORD_RESET_TIMEOUT = ACCOUNT_LINK_DAYS * 24 * 3600
 # Links in reminders (confirm, cancel, move a visit) work until the visit, and this long at most.
 MESSAGE_LINK_MAX_AGE_DAYS = env_int("MESSAGE_LINK_MAX_AGE_DAYS", 90, minimum=1)
+# An erased patient's clinical records, consents and audit entries are purged this long after.
+CLINICAL_RECORD_RETENTION_YEARS = env_int("CLINICAL_RECORD_RETENTION_YEARS", 8, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +58,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
+    "axes",
+    "csp",
     # After django.contrib.auth, so that auth has created an app's permissions before
     # clinic's post_migrate handler hands them to the Manager group.
     "clinic",
@@ -69,8 +75,15 @@ MIDDLEWARE = [
     "clinic.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every staff response that names a patient is in the audit log (clinic.audit).
+    "clinic.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "clinic.middleware.StaffSessionIdleMiddleware",
+    "clinic.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -87,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
+                # {{ CSP_NONCE }} for a template that needs an inline script (none does today).
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -188,6 +203,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "bookings.reminders.tasks.dispatch_reminders",
         "schedule": float(REMINDER_DISPATCH_SECONDS),
     },
+    "purge-erased-patients": {"task": "clinic.tasks.purge_erased_patients", "schedule": 86400.0},
 }
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -196,12 +212,55 @@ AUTH_USER_MODEL = "clinic.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Forms pass the person (saved or not) to the validators, so a password like their name or
+# their email address is refused at sign-up as well as later (clinic/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "clinic.passwords.PersonalDetailsValidator",
+        "OPTIONS": {"user_attributes": ("first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "clinic.passwords.DifferentCharactersValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sessions end after this many hours without a request (a working day); patients keep
+# Django's two weeks (SESSION_COOKIE_AGE). clinic.middleware.StaffSessionIdleMiddleware.
+STAFF_SESSION_IDLE_HOURS = env_int("STAFF_SESSION_IDLE_HOURS", 10, minimum=1)
+
+# Password guessing (django-axes, wired in clinic/lockout.py): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one account, or from one address, logins stop for LOGIN_LOCKOUT_MINUTES after
+# the last one; a manager can unlock sooner in the admin. Both the site's login and the admin's.
+AUTHENTICATION_BACKENDS = [
+    "clinic.lockout.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the count: an attacker could otherwise log in to an account of their
+# own between guesses at someone else's, from the same address, and never be locked out.
+AXES_RESET_ON_SUCCESS = False
+# The login forms (the site's and the admin's) call the email address "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "clinic.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "clinic.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "clinic.lockout.locked_out"
+# Only failures are kept (to be counted); successful logins are not logged a second time.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every start; failures and lockouts are still logged
+# clinic/admin.py registers the failed attempts for managers, with an "unlock" action.
+AXES_ENABLE_ADMIN = False
+# How many emails one address (the visitor's IP) and one email address may cause per hour:
+# password resets, sign-ups and confirmation links (clinic/throttles.py).
+ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR = env_int("ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR", 20, minimum=1)
+ACCOUNT_EMAILS_PER_EMAIL_PER_HOUR = env_int("ACCOUNT_EMAILS_PER_EMAIL_PER_HOUR", 3, minimum=1)
 
 # --- Email ----------------------------------------------------------------------------------
 
@@ -276,9 +335,42 @@ STORAGES = {
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The header a TLS-terminating proxy sets to "https" on requests that reached it over HTTPS
+# (empty: no proxy, so trust no header: the app itself is reached over TLS).
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+# In production every page is HTTPS: plain HTTP is redirected (set false when the proxy does the
+# redirecting itself), and browsers are told to use HTTPS only (HSTS, sent on HTTPS responses).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The container's health check asks over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts only from the site's own static files (the
+# vendored libraries included), never inline, so injected markup cannot run a script. A template
+# that must have an inline script gives it nonce="{{ CSP_NONCE }}". Inline styles stay allowed:
+# Bootstrap, EventCalendar, Swagger UI and htmx's indicator style set them, and a style cannot
+# run code. Bootstrap's icons in its CSS are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # How many proxies stand in front of the app: the API's rate limits key on the client address
 # taken that many hops back in X-Forwarded-For (0: the socket's address, which cannot be forged).
@@ -295,4 +387,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"]),
     },
+    # django-axes narrates every login at INFO; its warnings (failures, lockouts) are what count.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -110,3 +110,37 @@ def test_a_manager_cannot_make_anyone_a_superuser_in_the_admin(manager, alice):
     page = client_for(manager).get(reverse("admin:clinic_user_change", args=[alice.pk]))
     assert page.status_code == 200
     assert b'name="is_superuser"' not in page.content
+
+
+def test_ten_reset_requests_in_a_row_do_not_send_ten_emails(client, alice):
+    from django.conf import settings
+
+    for _ in range(10):
+        response = client.post(reverse("password_reset"), {"email": alice.email})
+        # Always the same answer: the limit does not tell that the address has an account.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == settings.ACCOUNT_EMAILS_PER_EMAIL_PER_HOUR < 10
+
+
+def test_reset_links_can_be_asked_for_again_an_hour_later(client, alice):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    for _ in range(5):
+        client.post(reverse("password_reset"), {"email": alice.email})
+    sent = len(mail.outbox)
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        client.post(reverse("password_reset"), {"email": alice.email})
+    assert len(mail.outbox) == sent + 1
+
+
+def test_reset_requests_from_one_address_stop_with_a_clear_answer(client, db, settings):
+    settings.ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR = 5
+    for n in range(5):
+        client.post(reverse("password_reset"), {"email": f"someone{n}@example.com"})
+    response = client.post(reverse("password_reset"), {"email": "another@example.com"})
+    assert response.status_code == 429
+    assert b"try again in an hour" in response.content

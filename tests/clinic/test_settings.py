@@ -11,12 +11,14 @@ from clinic.env import env_bool, env_choice, env_int, env_list, env_str, env_tim
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_up(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+def start_up(
+    tmp_path: Path, *check_options: str, **variables: str
+) -> subprocess.CompletedProcess[str]:
     """Start Django as `manage.py check` would, with these environment variables."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env |= {"VAR_DIR": str(tmp_path), **variables}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *check_options],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -70,6 +72,67 @@ def test_production_settings_start_when_complete(tmp_path):
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
+
+
+# The production settings the README gives (Configuration, Deployment), nothing more.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "kq3v9-Xm2#pL8zR!t7Yw4bN6cJ1dF5hG0sA9eU3iO2lK8mQ7xZ6vB4nC1",
+    "ALLOWED_HOSTS": "clinic.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://clinic.example.com",
+    "DATABASE_URL": "postgres://clinic:secret@127.0.0.1:5432/clinic",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_BACKEND": "smtp",
+    "EMAIL_HOST": "smtp.example.com",
+}
+
+
+def test_the_deployment_checks_find_nothing_with_the_readmes_production_settings(tmp_path):
+    result = start_up(tmp_path, "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_behind_a_proxy_that_redirects_to_https_itself_the_redirect_can_be_left_to_it(tmp_path):
+    result = start_up(
+        tmp_path, "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECURE_SSL_REDIRECT="false"
+    )
+    assert "security.W008" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("STAFF_SESSION_IDLE_HOURS", "0", "STAFF_SESSION_IDLE_HOURS must be at least 1"),
+        ("LOGIN_FAILURE_LIMIT", "many", "LOGIN_FAILURE_LIMIT must be a whole number"),
+        ("SECURE_HSTS_SECONDS", "-5", "SECURE_HSTS_SECONDS must be at least 0"),
+        ("SECURE_SSL_REDIRECT", "perhaps", "SECURE_SSL_REDIRECT must be a boolean"),
+    ],
+)
+def test_a_bad_security_setting_stops_start_up(tmp_path, variable, value, message):
+    result = start_up(tmp_path, **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_laptop_has_no_https_redirect_and_no_hsts(tmp_path):
+    # `make run` runs with nothing set (DEBUG on): plain http://localhost keeps working.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECURE_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PRINT_HTTPS_SETTINGS],
+        cwd=ROOT,
+        env=env | {"VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.splitlines()[-1].split() == ["False", "0", "False"], result.stderr
+
+
+PRINT_HTTPS_SETTINGS = (
+    "from django.conf import settings as s; "
+    "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
+)
 
 
 @pytest.mark.parametrize(
