@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -129,11 +131,29 @@ class PatientProfile(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     invited_at = models.DateTimeField(null=True, blank=True)
+    # When a manager erased the patient's personal details (clinic/patient_data/erasure.py):
+    # what the clinic must keep is purged CLINICAL_RECORD_RETENTION_YEARS after it.
+    erased_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    @property
+    def records_kept_until(self) -> datetime | None:
+        """When an erased patient's retained records are purged: None while not erased."""
+        if self.erased_at is None:
+            return None
+        return years_after(self.erased_at, settings.CLINICAL_RECORD_RETENTION_YEARS)
+
+
+def years_after(moment: datetime, years: int) -> datetime:
+    """The same date and time `years` later; 29 February becomes 28 February."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
 
 
 class AuditEntry(models.Model):

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import accounts, health, home, intake_views, reception
+from clinic import accounts, audit_views, health, home, intake_views, reception
 from clinic.api import api
+from clinic.patient_data import views as patient_data
 
 admin.site.site_header = "Clinic administration"
 
@@ -45,6 +46,21 @@ urlpatterns = [
     path("reception/patients/", reception.patient_list, name="patient-list"),
     path("reception/patients/new/", reception.patient_new, name="patient-new"),
     path("reception/patients/<int:patient_id>/", reception.patient_detail, name="patient-detail"),
+    path("patient/data/", patient_data.my_data, name="my-data"),
+    path("patient/data.json", patient_data.my_data_json, name="my-data-json"),
+    path(
+        "reception/patients/<int:patient_id>/data/", patient_data.patient_data, name="patient-data"
+    ),
+    path(
+        "reception/patients/<int:patient_id>/data.json",
+        patient_data.patient_data_json,
+        name="patient-data-json",
+    ),
+    path(
+        "reception/patients/<int:patient_id>/erase/",
+        patient_data.patient_erase_view,
+        name="patient-erase",
+    ),
     path(
         "reception/patients/<int:patient_id>/invite",
         reception.invitation_resend,
@@ -62,6 +78,7 @@ urlpatterns = [
     ),
     path("doctor/", home.doctor_home, name="doctor-home"),
     path("manager/", home.manager_home, name="manager-home"),
+    path("manager/audit/", audit_views.audit_log, name="audit-log"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("planner.urls")),
     path("", include("bookings.urls")),

@@ -22,6 +22,10 @@ WIRING = {
     "clinic/home.py",
     "clinic/reception.py",
     "clinic/management/commands/demo_data.py",
+    # A patient's data, exported or erased, spans every layer (clinic/patient_data/__init__.py).
+    "clinic/patient_data/export.py",
+    "clinic/patient_data/erasure.py",
+    "clinic/patient_data/views.py",
 }
 WIRING_PACKAGES = ("clinic/demo/",)  # the demo clinic, which fills every layer
 
