@@ -20,6 +20,8 @@ from bookings.models import (
     WorkingHours,
 )
 from clinic.audit import audit_record_many
+from clinic.models import User
+from clinic.roles import Role
 
 
 class WorkingHoursInline(admin.TabularInline):
@@ -42,6 +44,16 @@ class ResourceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name",)
     inlines = [WorkingHoursInline, UnavailabilityInline]
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        # A doctor's column links to that doctor's login: offer the doctors, never the patients.
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(groups__name=Role.DOCTOR.value).order_by(
+                "last_name", "first_name"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def visits_on_days(first: date, last: date) -> list[Appointment]:

@@ -6,8 +6,13 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_init, post_migrate
 
+        from clinic.audit import noticed
+        from clinic.models import PatientProfile, User
         from clinic.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="clinic.manager_permissions")
+        # The audit log notices every person a staff request reads (clinic.audit).
+        post_init.connect(noticed, sender=User, dispatch_uid="clinic.audit.user")
+        post_init.connect(noticed, sender=PatientProfile, dispatch_uid="clinic.audit.profile")

@@ -82,3 +82,13 @@ def test_a_closure_that_ends_before_it_starts_is_refused_in_a_sentence(manager, 
     assert "The closure must end after it starts." in html
     assert "closure_start_before_end" not in html
     assert not Closure.objects.exists()
+
+
+def test_a_doctors_column_is_linked_to_a_doctors_login_never_a_patients(
+    client, manager, doctor, alice
+):
+    from tests.conftest import client_for
+
+    page = client_for(manager).get("/admin/bookings/resource/add/").content.decode()
+    assert doctor.get_full_name() in page
+    assert alice.get_full_name() not in page
