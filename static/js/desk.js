@@ -84,13 +84,22 @@
     return {domNodes: [box]};
   }
 
+  /* Only the latest read is drawn: EventCalendar draws whichever answer comes last, so a slow
+     answer for the week just left would otherwise replace the week on screen. An older answer
+     goes to `failure`, which only ends its loading state. */
+  var asked = 0;
   function fetchEvents(fetchInfo, success, failure) {
+    var mine = ++asked;
     var params = new URLSearchParams({start: day(fetchInfo.start), end: day(fetchInfo.end)});
     if (document.getElementById("desk-cancelled").checked) params.set("cancelled", "1");
     fetch(urls.events + "?" + params, {credentials: "same-origin"})
       .then(function (r) { if (!r.ok) throw new Error("feed " + r.status); return r.json(); })
-      .then(success)
-      .catch(function (error) { say("The calendar could not be loaded. Try again in a moment."); failure(error); });
+      .then(function (events) {
+        if (mine === asked) success(events); else failure(new Error("superseded"));
+      }, function (error) {
+        if (mine === asked) say("The calendar could not be loaded. Try again in a moment.");
+        failure(error);
+      });
   }
 
   function remember() {
