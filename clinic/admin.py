@@ -233,7 +233,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     """Managers read and filter the log; nobody edits or deletes it."""
 
     list_display = ("created_at", "actor", "action", "patient", "ip_address")
-    list_filter = ("action", "created_at", "actor")
+    # Only the staff who have entries: the plain related filter would list every person, so
+    # every patient's name would be on the page (and each view would be audited for all).
+    list_filter = ("action", "created_at", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("patient__email", "patient__last_name", "actor__email", "detail")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "patient")

@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.html import escape
+from ninja.throttling import BaseThrottle
 
 from clinic.models import AuditEntry, PatientProfile, User
 from clinic.roles import Role, roles_of
@@ -45,6 +48,10 @@ def noticed(sender: Any, instance: Any, **kwargs: Any) -> None:
     read = _read.get()
     if read is None:
         return
+    # A partly loaded instance (.only(), .defer(), the delete collector) would load the missing
+    # fields here, making another partly loaded instance: never touch one.
+    if instance.get_deferred_fields() & {"first_name", "last_name", "email", "user_id", "phone"}:
+        return
     if isinstance(instance, User):
         if instance.pk is None:
             return
@@ -52,19 +59,29 @@ def noticed(sender: Any, instance: Any, **kwargs: Any) -> None:
         names |= _spellings(instance.get_full_name())
         names |= _spellings(instance.email or "")
     elif isinstance(instance, PatientProfile) and instance.user_id and instance.phone:
-        read.setdefault(instance.user_id, set()).update(_spellings(str(instance.phone)))
+        phone = instance.phone
+        spellings = read.setdefault(instance.user_id, set())
+        for written in (str(phone), phone.as_international, phone.as_national):
+            spellings |= _spellings(written)
 
 
 def client_address(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: behind a proxy, the proxy sets it (gunicorn --forwarded-allow-ips);
-    # X-Forwarded-For is the client's word and not evidence.
-    return request.META.get("REMOTE_ADDR") or None
+    """The visitor's address as the rate limits and the login throttle read it: NUM_PROXIES
+    hops back in X-Forwarded-For behind the clinic's proxies, else the socket's address."""
+    return BaseThrottle().get_ident(request) or None
 
 
 def audit_record_many(
-    *, request: HttpRequest, patients: Iterable[User], action: str, detail: str = ""
+    *,
+    request: HttpRequest,
+    patients: Iterable[User],
+    action: str,
+    detail: str = "",
+    unless_within: timedelta | None = None,
 ) -> None:
-    """One entry per patient a staff page showed (a search result lists several), in one query."""
+    """One entry per patient a staff page showed (a search result lists several), in one query.
+    With `unless_within`, a patient this person saw the same way that recently is not written
+    again (a calendar read again every few seconds by polling)."""
     actor = request.user
     if not isinstance(actor, User):
         return
@@ -72,6 +89,16 @@ def audit_record_many(
     recorded = _recorded.get()
     if recorded is not None:
         recorded.update(p.pk for p in patients)
+    if unless_within is not None and patients:
+        seen = set(
+            AuditEntry.objects.filter(
+                actor=actor,
+                action=action,
+                patient__in=[p.pk for p in patients],
+                created_at__gte=timezone.now() - unless_within,
+            ).values_list("patient_id", flat=True)
+        )
+        patients = [p for p in patients if p.pk not in seen]
     path, address = request.get_full_path()[:500], client_address(request)
     AuditEntry.objects.bulk_create(
         AuditEntry(

@@ -101,23 +101,27 @@ class _Echo:
         return value
 
 
+def _cell(value: str) -> str:
+    """A spreadsheet runs a cell that starts like a formula; a name or a crafted URL must not."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _rows(entries: QuerySet[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(
         ["when (UTC)", "staff member", "action", "patient", "detail", "page", "address"]
     )
     for entry in entries.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                entry.created_at.isoformat(),
-                entry.actor.email,
-                entry.action,
-                f"{entry.patient.get_full_name()} <{entry.patient.contact}>",
-                entry.detail,
-                entry.path,
-                entry.ip_address or "",
-            ]
-        )
+        row = [
+            entry.created_at.isoformat(),
+            entry.actor.email or "",
+            entry.action,
+            f"{entry.patient.get_full_name()} <{entry.patient.contact}>",
+            entry.detail,
+            entry.path,
+            entry.ip_address or "",
+        ]
+        yield writer.writerow([_cell(value) for value in row])
 
 
 def _csv(entries: QuerySet[AuditEntry]) -> StreamingHttpResponse:

@@ -13,8 +13,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from ninja.throttling import BaseThrottle
 
+from clinic.audit import client_address as audit_client_address
 from clinic.middleware import staff_session_idle_set
 from clinic.models import User
 
@@ -46,10 +46,9 @@ def username_of(request: HttpRequest, credentials: dict[str, Any] | None) -> str
     return User.objects.normalize_email(raw) or None
 
 
-def client_address(request: HttpRequest) -> str | None:
-    """The visitor's address, read as the API's rate limits read it (NUM_PROXIES hops back in
-    X-Forwarded-For, or the socket's address), so one setting describes the proxies."""
-    return BaseThrottle().get_ident(request)
+# The visitor's address, read as the API's rate limits read it (NUM_PROXIES hops back in
+# X-Forwarded-For, or the socket's address): one setting describes the proxies everywhere.
+client_address = audit_client_address
 
 
 def locked_out(
