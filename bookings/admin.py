@@ -32,6 +32,7 @@ class WorkingHoursInline(admin.TabularInline):
 class UnavailabilityInline(admin.TabularInline):
     model = Unavailability
     extra = 0
+    readonly_fields = ("created_by",)  # set by the desk; an absence made here has none
 
 
 # Appointments are not in the admin: they change only through the booking services (which keep

@@ -93,10 +93,12 @@ def appointment_book(
     now: datetime | None = None,
     plan: TreatmentPlan | None = None,
     session_number: int | None = None,
+    device_or_room: Resource | None = None,
 ) -> Appointment:
     """Book one appointment on a free doctor, device and room, or raise SlotUnavailable. With
     `plan` and `session_number`, it is that session of the course (the caller checked its
-    window: courses.services.course_session_book).
+    window: courses.services.course_session_book). `device_or_room` holds the visit to that
+    laser or room (booked from its column on the desk).
 
     The calendars are read and written in one transaction. On SQLite the transaction is
     IMMEDIATE, so writers queue and the read is authoritative; on PostgreSQL two bookings may
@@ -109,6 +111,17 @@ def appointment_book(
     check_start(starts_at, policy=BookingPolicy.current(), now=now, notice=notice)
     if doctor is not None and doctor.kind != ResourceKind.DOCTOR:
         raise ValidationError({"doctor": "Choose a doctor."})
+    if device_or_room is not None:
+        uses = {
+            ResourceKind.DEVICE: treatment_type.needs_device,
+            ResourceKind.ROOM: treatment_type.needs_room,
+        }.get(ResourceKind(device_or_room.kind), False)
+        if not uses:
+            raise ValidationError(
+                f"A {treatment_type.name.lower()} uses no "
+                f"{device_or_room.get_kind_display().lower()}: book it in a doctor's or a "
+                "room's column."
+            )
     ends_at = starts_at + treatment_type.duration
     reserved_until = starts_at + treatment_type.reserved
     busy = "You already have an appointment then." if booked_by == patient else PATIENT_BUSY
@@ -124,7 +137,10 @@ def appointment_book(
                 calendar = load_calendar(
                     treatment_type, span_start=starts_at, span_end=reserved_until, doctor=doctor
                 )
-                chosen = calendar.free_at(starts_at)
+                chosen = calendar.free_at(
+                    starts_at,
+                    required={device_or_room.kind: device_or_room.pk} if device_or_room else None,
+                )
                 if chosen is None:
                     raise SlotUnavailable("That time is not free. Please choose another.")
                 appointment = Appointment.objects.create(

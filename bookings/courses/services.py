@@ -67,9 +67,11 @@ def course_cancel_rest(
 
 
 def course_next_session(plan: TreatmentPlan) -> tuple[int, tuple[date, date] | None] | None:
-    """The number of the course's next session to book, and its window (local days) from the
-    session before; None when every session is booked. The first has no window."""
-    held = list(
+    """The course's first session not held (booked, checked in or completed), and the local
+    days it may fall on: inside its window from the session held before it and, when a later
+    one is held, with that one still inside its own window. None when every session is held;
+    the days are None for a first session with nothing after it."""
+    held = dict(
         Appointment.objects.filter(
             plan=plan,
             status__in=[
@@ -77,20 +79,29 @@ def course_next_session(plan: TreatmentPlan) -> tuple[int, tuple[date, date] | N
                 AppointmentStatus.CHECKED_IN,
                 AppointmentStatus.COMPLETED,
             ],
-        )
-        .order_by("-session_number")
-        .values_list("session_number", "starts_at")[:1]
+        ).values_list("session_number", "starts_at")
     )
-    if not held:
-        return 1, None
-    number, starts_at = held[0]
-    if (number or 0) >= plan.sessions:
+    number = next((n for n in range(1, plan.sessions + 1) if n not in held), None)
+    if number is None:
         return None
-    day, window = local_day(starts_at), plan.window
-    return (number or 0) + 1, (
-        day + timedelta(days=window.min_days),
-        day + timedelta(days=window.max_days),
-    )
+    window = plan.window
+    before = [n for n in held if n is not None and n < number]
+    after = [n for n in held if n is not None and n > number]
+    first, last = None, None
+    if before:
+        day = local_day(held[max(before)])
+        first, last = day + timedelta(days=window.min_days), day + timedelta(days=window.max_days)
+    if after:
+        day = local_day(held[min(after)])
+        earliest, latest = (
+            day - timedelta(days=window.max_days),
+            day - timedelta(days=window.min_days),
+        )
+        first = max(first, earliest) if first else earliest
+        last = min(last, latest) if last else latest
+    if first is None or last is None:
+        return number, None
+    return number, (first, last)
 
 
 def course_session_book(
@@ -99,6 +110,7 @@ def course_session_book(
     starts_at: datetime,
     booked_by: User,
     doctor: Resource | None = None,
+    device_or_room: Resource | None = None,
     now: datetime | None = None,
 ) -> Appointment:
     """Book the course's next session alone (at the desk: a patient on the phone), inside its
@@ -116,10 +128,15 @@ def course_session_book(
         if following is None:
             raise ValidationError(f"All {plan.sessions} sessions of this course are booked.")
         number, window = following
+        if window is not None and window[0] > window[1]:
+            raise ValidationError(
+                f"No day fits session {number} between the sessions around it: re-plan the "
+                "course from its page."
+            )
         if window is not None and not window[0] <= local_day(starts_at) <= window[1]:
             raise ValidationError(
                 f"Session {number} must fall between {window[0]:%a %d %b} and "
-                f"{window[1]:%a %d %b}, inside its window from the session before."
+                f"{window[1]:%a %d %b}, inside its window from the sessions around it."
             )
         return appointment_book(
             patient=plan.patient,
@@ -131,6 +148,7 @@ def course_session_book(
             now=now,
             plan=plan,
             session_number=number,
+            device_or_room=device_or_room,
         )
 
 

@@ -224,7 +224,12 @@ def desk_events(
                 "title": absence.reason,
                 "editable": False,
                 "classNames": ["desk-block"],
-                "extendedProps": {"kind": "block", "block": absence.pk, "reason": absence.reason},
+                "extendedProps": {
+                    "kind": "block",
+                    "block": absence.pk,
+                    "reason": absence.reason,
+                    "removable": absence.created_by_id is not None,
+                },
             }
         )
     every = [resource_key(pk) for pk in sorted(active)]

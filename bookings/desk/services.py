@@ -10,6 +10,7 @@ meanwhile is refused rather than applied to what the receptionist did not see.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +36,7 @@ from clinic.models import User
 from clinic.roles import Role, has_role
 
 DESK = (Role.RECEPTIONIST, Role.MANAGER)
+logger = logging.getLogger(__name__)
 LONGEST_BLOCK = timedelta(days=31)
 
 
@@ -65,21 +67,29 @@ def unfree_reason(appointment: Appointment, starts_at: datetime, resource: Resou
     closure = Closure.objects.filter(starts_on__lte=local.date(), ends_on__gte=local.date()).first()
     if closure is not None:
         return f"The clinic is closed on {local:%a %d %b}: {closure.reason}."
+    order = {ResourceKind.DOCTOR: 0, ResourceKind.DEVICE: 1, ResourceKind.ROOM: 2}
     wanted = [resource] if resource is not None else []
-    wanted += [
-        r
-        for r in Resource.objects.filter(
-            pk__in=[appointment.doctor_id, appointment.device_id, appointment.room_id]
-        )
-        if resource is None or r.kind != resource.kind
-    ]
+    wanted += sorted(
+        (
+            r
+            for r in Resource.objects.filter(
+                pk__in=[appointment.doctor_id, appointment.device_id, appointment.room_id]
+            )
+            if resource is None or r.kind != resource.kind
+        ),
+        key=lambda r: order[ResourceKind(r.kind)],
+    )
+    visit_end = (starts_at + appointment.treatment_type.duration).astimezone(zone)
     for candidate in wanted:
         hours = WorkingHours.objects.filter(resource=candidate, weekday=local.weekday())
-        end_local = ends_at.astimezone(zone)
+        end_local = ends_at.astimezone(zone)  # with the clean-up after it
         if not any(h.starts <= local.time() and end_local.time() <= h.ends for h in hours):
             spans = ", ".join(f"{h.starts:%H:%M}-{h.ends:%H:%M}" for h in hours)
             when = f"works {spans} on {local:%A}s" if spans else f"does not work on {local:%A}s"
-            return f"{candidate.name} {when}: {local:%H:%M}-{end_local:%H:%M} is outside."
+            return (
+                f"{candidate.name} {when}: {local:%H:%M}-{visit_end:%H:%M}"
+                f"{' and its clean-up' if end_local != visit_end else ''} would be outside."
+            )
         away = Unavailability.objects.filter(
             resource=candidate, starts_at__lt=ends_at, ends_at__gt=starts_at
         ).first()
@@ -205,12 +215,24 @@ def desk_block(
                 f"{resource.name} has visits then ({times}): move them first, then block the time."
             )
         return Unavailability.objects.create(
-            resource=resource, starts_at=starts_at, ends_at=ends_at, reason=reason.strip()[:200]
+            resource=resource,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason.strip()[:200],
+            created_by=by,
         )
 
 
 def desk_unblock(*, block: Unavailability, by: User) -> None:
+    """Remove a block made on the desk. An absence set in the admin (a doctor's leave, a
+    device's service) is the manager's, and stays."""
     desk_staff(by)
+    if block.created_by_id is None:
+        raise PermissionDenied(
+            "This absence was set in the administration (leave, maintenance): a manager "
+            "changes it there."
+        )
+    logger.info("%s removed the block %s (%s)", by, block.pk, block)
     block.delete()
 
 

@@ -102,6 +102,9 @@ def events_feed(request: HttpRequest) -> JsonResponse:
         patients={p.pk: p for p in patients}.values(),
         action="viewed the desk calendar",
         detail=f"{first:%Y-%m-%d} to {last:%Y-%m-%d}",
+        # Every open desk reads the calendar again when anything changes: once an hour per
+        # patient is the record, not every redraw.
+        unless_within=timedelta(hours=1),
     )
     return JsonResponse(events, safe=False)
 
@@ -404,6 +407,7 @@ def book(request: HttpRequest) -> HttpResponse:
             User, pk=_int(request.POST.get("patient", "")), groups__name=Role.PATIENT.value
         )
         doctor = resource if resource.kind == ResourceKind.DOCTOR else None
+        column = None if doctor is not None else resource  # a laser's or a room's column
         if kind == "consultation":
             treatment = TreatmentType.objects.consultation()
             if treatment is None:
@@ -415,6 +419,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 booked_by=request.user,
                 doctor=doctor,
                 notice=False,
+                device_or_room=column,
             )
             what = "a consultation"
         elif kind == "session":
@@ -422,7 +427,11 @@ def book(request: HttpRequest) -> HttpResponse:
                 TreatmentPlan, pk=_int(request.POST.get("plan", "")), patient=patient
             )
             appointment = course_session_book(
-                plan=plan, starts_at=start, booked_by=request.user, doctor=doctor
+                plan=plan,
+                starts_at=start,
+                booked_by=request.user,
+                doctor=doctor,
+                device_or_room=column,
             )
             what = f"session {appointment.session_number} of {plan.sessions}"
         else:
@@ -440,7 +449,10 @@ def book(request: HttpRequest) -> HttpResponse:
 @role_required(*DESK)
 def block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
     block = get_object_or_404(Unavailability, pk=block_id)
-    desk_unblock(block=block, by=request.user)
+    try:
+        desk_unblock(block=block, by=request.user)
+    except PermissionDenied as error:
+        return render(request, "desk/_booked.html", {"error": str(error)}, status=403)
     response = render(request, "desk/_booked.html", {"message": "The block is removed."})
     response["HX-Trigger"] = "deskChanged"
     return response

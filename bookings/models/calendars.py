@@ -105,6 +105,15 @@ class Unavailability(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=200)
+    # Who blocked the time on the front desk calendar; empty for an absence set in the admin
+    # (a doctor's leave), which the desk may not remove.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["starts_at"]

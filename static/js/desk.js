@@ -33,9 +33,18 @@
     return day(d);
   }
 
+  /* On a wide screen the panel and the alert stay in view by themselves (sticky); on a narrow
+     one they sit below the calendar, so bring them into view. */
+  function inView(node) {
+    if (!window.matchMedia("(max-width: 991.98px)").matches) return;
+    var box = node.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) node.scrollIntoView({block: "nearest"});
+  }
+
   function say(message, kind) {
     alertBox.textContent = message;
     alertBox.className = "alert py-2 alert-" + (kind || "danger");
+    inView(alertBox);
   }
   function quiet() { alertBox.className = "alert d-none py-2"; }
 
@@ -229,7 +238,7 @@
     dayMaxEvents: true,
     eventTimeFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
     views: {
-      resourceTimelineWeek: {slotDuration: "01:00", slotWidth: 64, titleFormat: {day: "numeric", month: "long", year: "numeric"}},
+      resourceTimelineWeek: {slotDuration: "01:00", slotWidth: 44, slotMinTime: "08:00", slotMaxTime: "20:00", titleFormat: {day: "numeric", month: "long", year: "numeric"}},
       listDay: {titleFormat: {weekday: "long", day: "numeric", month: "long", year: "numeric"}}
     },
     slotLabelFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
@@ -242,10 +251,14 @@
         var body = el("div", "desk-panel-body");
         body.appendChild(el("h2", "h5", "Blocked time"));
         body.appendChild(el("p", "", props.reason));
-        var remove = el("button", "btn btn-outline-danger btn-sm", "Remove the block");
-        remove.setAttribute("hx-post", idOf(urls.unblock, props.block));
-        remove.setAttribute("hx-target", "#desk-panel");
-        body.appendChild(remove);
+        if (props.removable) {
+          var remove = el("button", "btn btn-outline-danger btn-sm", "Remove the block");
+          remove.setAttribute("hx-post", idOf(urls.unblock, props.block));
+          remove.setAttribute("hx-target", "#desk-panel");
+          body.appendChild(remove);
+        } else {
+          body.appendChild(el("p", "small text-muted", "Set in the administration (leave, maintenance): a manager changes it there."));
+        }
         panel.appendChild(body);
         htmx.process(panel);
       }
@@ -347,6 +360,8 @@
     if (event.target.closest("[data-desk-close]")) panel.innerHTML = panelHint;
   });
   document.body.addEventListener("deskChanged", function () { calendar.refetchEvents(); });
+  // On a narrow screen the panel sits below the calendar: bring what was opened into view.
+  panel.addEventListener("htmx:afterSwap", function () { inView(panel); });
 
   /* Another receptionist's change appears here without a reload: a cheap stamp is polled, and
      the calendar is read again only when it changed. */

@@ -246,3 +246,21 @@ def test_hours_of_a_resource_that_works_only_mornings_are_in_the_reason(
         desk_move(
             move=move(course, 2, local(date(2027, 3, 22), 14), resource=half), by=receptionist
         )
+
+
+def test_a_cancelled_middle_session_is_the_next_to_book_inside_both_its_neighbours(
+    course, receptionist, alice
+):
+    from bookings.appointments.services import appointment_cancel
+    from bookings.courses.services import course_next_session
+
+    with time_machine.travel(ON, tick=False):
+        appointment_cancel(appointment=course[1], by=alice, reason="Away")
+        plan = course[0].plan
+        number, days = course_next_session(plan)
+        # After session 1 (1 Mar) and before session 3 (12 Apr), each gap 14 to 28 days.
+        assert (number, days) == (2, (date(2027, 3, 15), date(2027, 3, 29)))
+        again = course_session_book(
+            plan=plan, starts_at=local(date(2027, 3, 24), 10), booked_by=receptionist
+        )
+    assert again.session_number == 2
