@@ -90,12 +90,12 @@ def events_feed(request: HttpRequest) -> JsonResponse:
     first, end = _day(request.GET.get("start")), _day(request.GET.get("end"))
     if first is None or end is None:
         return _refused("Give start and end as dates (YYYY-MM-DD).", 400)
+    today = timezone.localdate()
+    if abs((first - today).days) > 800 or abs((end - today).days) > 800:
+        return _refused("That is too far from today.", 400)
     last = max(first, end - timedelta(days=1))  # the calendar's end is exclusive
     if (last - first).days >= MAX_DAYS:
         return _refused(f"Ask for at most {MAX_DAYS} days at once.", 400)
-    today = timezone.localdate()
-    if abs((first - today).days) > 800:
-        return _refused("That is too far from today.", 400)
     events, patients = desk_events(first, last, cancelled=request.GET.get("cancelled") == "1")
     audit_record_many(
         request=request,

@@ -99,7 +99,13 @@ def test_cancelled_visits_show_only_when_asked_for(course, receptionist, alice):
 
 @pytest.mark.parametrize(
     "params",
-    [{"start": "x", "end": "2027-03-29"}, {"start": "2027-03-01", "end": "2027-06-01"}, {}],
+    [
+        {"start": "x", "end": "2027-03-29"},
+        {"start": "2027-03-01", "end": "2027-06-01"},
+        {"start": "0001-01-01", "end": "0001-01-01"},
+        {"start": "9999-12-31", "end": "9999-12-31"},
+        {},
+    ],
 )
 def test_a_bad_range_is_a_400_with_a_message(course, receptionist, params):
     response = client_for(receptionist).get(reverse("desk-events"), params)
