@@ -31,7 +31,9 @@ def _has_nul(request: HttpRequest) -> bool:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     content_type = request.content_type or ""
-    if content_type == "multipart/form-data":
+    # The API reads the raw body itself, whatever its Content-Type: reading the form fields
+    # here would leave it nothing to read. It takes no uploads, so its body is text.
+    if content_type == "multipart/form-data" and not request.path.startswith("/api/"):
         # Only the text fields: an uploaded file may hold NUL bytes as a matter of course.
         return _fields_have_nul(request.POST)
     # Any other body, whatever its Content-Type says (the API parses JSON sent as text/plain

@@ -308,3 +308,9 @@ def test_a_nul_in_a_json_body_sent_under_another_content_type_changes_nothing(
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
     assert Appointment.objects.get(pk=second).status == "booked"
+
+
+def test_a_form_posted_to_the_api_is_refused_cleanly_not_a_500(plan, alice):
+    # A multipart form is not JSON: ninja says so (the NUL check must not eat the body first).
+    response = client_for(alice).post(f"/api/courses/{plan.pk}/proposal", {"first_start": "x"})
+    assert 400 <= response.status_code < 500
