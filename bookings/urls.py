@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from bookings.appointments import link_views
 from bookings.appointments import views as appointments
@@ -9,6 +9,7 @@ from bookings.visits import views as visits
 from bookings.waitlist import views as waitlist
 
 urlpatterns = [
+    path("manager/reports/", include("bookings.reports.urls")),
     path("desk/resources.json", desk.resources_feed, name="desk-resources"),
     path("desk/events.json", desk.events_feed, name="desk-events"),
     path("desk/changes.json", desk.changes_feed, name="desk-changes"),

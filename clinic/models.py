@@ -282,6 +282,51 @@ class Consent(models.Model):
         return self.method == ConsentMethod.IN_PERSON
 
 
+class PhotoScope(models.TextChoices):
+    MEDICAL_RECORD = "medical_record", "Clinical photographs for my medical record"
+    BEYOND_RECORD = (
+        "beyond_record",
+        "Use of my photographs beyond my medical record (teaching, publication), without my name",
+    )
+
+
+class PhotoConsentQuerySet(models.QuerySet["PhotoConsent"]):
+    def in_force(self) -> PhotoConsentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class PhotoConsent(models.Model):
+    """A patient's consent to photographs, kept apart from the treatment consent: a patient may
+    agree to treatment and refuse photos. Each scope is a consent of its own; withdrawing one
+    stops new photos (or their wider use) from then on."""
+
+    patient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="photo_consents")
+    scope = models.CharField(max_length=20, choices=PhotoScope.choices)
+    given_at = models.DateTimeField(auto_now_add=True)
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PhotoConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "scope"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_photo_consent_in_force_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient}: {self.get_scope_display()}"
+
+
 class ApiToken(models.Model):
     """A bearer token for an integration to call the API as one user (a receptionist's
     phone system, say). Only a hash is kept: the token is shown once, when it is made

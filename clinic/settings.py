@@ -328,7 +328,24 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Clinical photos: outside the static and media paths, with no URL of their own. They are
+    # read only through the photo view, which checks the role and writes the audit log. A
+    # deployment may swap the backend for object storage (django-storages' S3Storage, say,
+    # with private ACLs) by editing this entry; the code only uses Django's storage API.
+    "clinical_photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("CLINICAL_PHOTOS_DIR", str(VAR_DIR / "clinical-photos")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# The largest photo accepted (bytes): a phone's full-resolution JPEG or HEIC-converted image.
+CLINICAL_PHOTO_MAX_BYTES = env_int("CLINICAL_PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
+# Whether patients see their own clinical photos on their course page (clinics differ).
+PATIENTS_SEE_PHOTOS = env_bool("PATIENTS_SEE_PHOTOS", False)
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -182,6 +182,8 @@ class RevisionAction(models.TextChoices):
     COMPLETED = "completed", "Course completed"
     STOPPED = "stopped", "Stopped"
     HARD_STOP_CLEARED = "hard_stop_cleared", "Hard stop cleared"
+    # A change an adverse event proposed, which the doctor decided against: kept, with why.
+    PROPOSAL_DISMISSED = "proposal_dismissed", "Proposed change dismissed"
 
 
 # How a snapshot's fields read on the plan's history, and how their values are shown.

@@ -1,6 +1,7 @@
 """The bookings app's models, one app label for every sub-domain: the calendars (resources,
-hours, closures, treatment types, policy), appointments, the waitlist and reminders. The
-sub-packages beside this one hold the logic and pages; no model lives there."""
+hours, closures, treatment types, policy), appointments, the waitlist, reminders and the
+doctor's visit records. The sub-packages beside this one hold the logic and pages; no model
+lives there."""
 
 from bookings.models.appointments import Appointment, AppointmentQuerySet, AppointmentStatus
 from bookings.models.calendars import (
@@ -32,6 +33,25 @@ from bookings.models.reminders import (
     ReminderPolicy,
     ReminderStatus,
 )
+from bookings.models.visits import (
+    PARAMETERS,
+    AdverseEvent,
+    AdverseEventKind,
+    ClinicalPhoto,
+    Endpoint,
+    Grade,
+    PatchOutcome,
+    PhotoLabel,
+    PlanProposal,
+    ProposalKind,
+    ProposalStatus,
+    Protocol,
+    RecordAddendum,
+    RecordStatus,
+    SessionRecord,
+    SkinCooling,
+    TestPatch,
+)
 from bookings.models.waitlist import (
     EntryStatus,
     OfferStatus,
@@ -48,15 +68,29 @@ __all__ = [
     "LONGEST_RESERVATION",
     "MAX_BUFFER_MINUTES",
     "MAX_DURATION_MINUTES",
+    "PARAMETERS",
     "STEP_CHOICES",
+    "AdverseEvent",
+    "AdverseEventKind",
     "Appointment",
     "AppointmentQuerySet",
     "AppointmentStatus",
     "BookingPolicy",
+    "ClinicalPhoto",
     "Closure",
+    "Endpoint",
     "EntryStatus",
+    "Grade",
     "LinkUse",
     "OfferStatus",
+    "PatchOutcome",
+    "PhotoLabel",
+    "PlanProposal",
+    "ProposalKind",
+    "ProposalStatus",
+    "Protocol",
+    "RecordAddendum",
+    "RecordStatus",
     "Reminder",
     "ReminderChannel",
     "ReminderKind",
@@ -65,6 +99,9 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "ResourceQuerySet",
+    "SessionRecord",
+    "SkinCooling",
+    "TestPatch",
     "TreatmentKind",
     "TreatmentType",
     "TreatmentTypeQuerySet",
