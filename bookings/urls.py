@@ -3,26 +3,15 @@ from django.urls import include, path
 from bookings.appointments import link_views
 from bookings.appointments import views as appointments
 from bookings.courses import views as courses
-from bookings.desk import views as desk
 from bookings.reminders import views as reminders
 from bookings.visits import views as visits
 from bookings.waitlist import views as waitlist
 
 urlpatterns = [
     path("manager/reports/", include("bookings.reports.urls")),
-    path("desk/resources.json", desk.resources_feed, name="desk-resources"),
-    path("desk/events.json", desk.events_feed, name="desk-events"),
-    path("desk/changes.json", desk.changes_feed, name="desk-changes"),
-    path("desk/visits/<int:appointment_id>/", desk.visit_panel, name="desk-visit-panel"),
-    path("desk/visits/<int:appointment_id>/move", desk.visit_move, name="desk-visit-move"),
-    path(
-        "desk/visits/<int:appointment_id>/<slug:action>",
-        desk.visit_action,
-        name="desk-visit-action",
-    ),
-    path("desk/book/", desk.book_panel, name="desk-book"),
-    path("desk/book/do", desk.book, name="desk-book-do"),
-    path("desk/blocks/<int:block_id>/remove", desk.block_remove, name="desk-block-remove"),
+    path("desk/", include("bookings.desk.urls")),
+    path("visits/", include("bookings.visits.urls")),
+    path("photos/", include("bookings.visits.photo_urls")),
     path("book/consultation/", appointments.consultation_book, name="consultation-book"),
     path(
         "appointments/<int:appointment_id>/",
