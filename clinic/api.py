@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError
 
 from bookings.api import router as bookings_router
 from bookings.courses.api import router as courses_router
+from bookings.visits.api import router as records_router
 from clinic.api_auth import UNAUTHENTICATED
 from planner.api import router as plans_router
 
@@ -46,6 +47,7 @@ api = NinjaAPI(
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/", bookings_router, tags=["calendars"])
 api.add_router("/", courses_router, tags=["courses"])
+api.add_router("/", records_router, tags=["session records"])
 
 
 @api.exception_handler(AuthenticationError)

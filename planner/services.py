@@ -247,6 +247,25 @@ def plan_stop(*, plan: TreatmentPlan, doctor: User, reason: str) -> TreatmentPla
     )
 
 
+@transaction.atomic
+def plan_note_dismissal(*, plan: TreatmentPlan, doctor: User, reason: str) -> TreatmentPlan:
+    """A doctor decided against a change the course was offered (an adverse event's proposal):
+    the plan stays as it is, and its history keeps the decision and why."""
+    _require_doctor(doctor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the plan stays as it is."})
+    plan = _locked(plan)
+    before = plan.snapshot()
+    _save_with_revision(
+        plan,
+        author=doctor,
+        action=RevisionAction.PROPOSAL_DISMISSED,
+        reason=reason.strip(),
+        before=before,
+    )
+    return plan
+
+
 def _save_with_revision(
     plan: TreatmentPlan,
     *,
