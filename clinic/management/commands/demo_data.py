@@ -23,6 +23,7 @@ from clinic.demo.calendars import demo_calendars
 from clinic.demo.courses import demo_course_sessions, demo_courses, demo_waitlist
 from clinic.demo.days import demo_days
 from clinic.demo.people import DEMO_CALLERS, DEMO_PASSWORD, DEMO_PEOPLE, demo_callers
+from clinic.demo.records import demo_records
 from clinic.models import PatientProfile, User
 from clinic.services import user_create
 from planner.models import TreatmentPlan
@@ -94,4 +95,5 @@ class Command(BaseCommand):
             demo_course_sessions(now, desk)
             demo_waitlist(now)
         demo_days(now, desk)
+        demo_records(now)
         return created
