@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
 from clinic.forms import ProfileForm, SignupForm
-from clinic.models import PatientProfile, User
+from clinic.models import PatientProfile, PhotoConsent, PhotoScope, User
 from clinic.roles import Role, role_required
 from clinic.services import (
     LinkRefused,
@@ -196,5 +196,18 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "Your details are saved.")
             return redirect("profile")
-        return render(request, "clinic/profile.html", {"form": form}, status=400)
-    return render(request, "clinic/profile.html", {"form": form})
+        return render(request, "clinic/profile.html", _profile_context(request, form), status=400)
+    return render(request, "clinic/profile.html", _profile_context(request, form))
+
+
+def _profile_context(request: HttpRequest, form: ProfileForm) -> dict[str, Any]:
+    """The form, and the patient's consents to photographs, each given or withdrawn here."""
+    user = request.user
+    assert isinstance(user, User)
+    consents = {c.scope: c for c in PhotoConsent.objects.in_force().filter(patient=user)}
+    return {
+        "form": form,
+        "photo_scopes": [
+            (scope, label, consents.get(scope)) for scope, label in PhotoScope.choices
+        ],
+    }

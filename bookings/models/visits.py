@@ -12,8 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import storages
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.files.storage import Storage, storages
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -22,7 +22,7 @@ from bookings.models.calendars import Resource
 from planner.models import CONCERN_CHOICES
 
 
-def _range(low: int | str, high: int | str, unit: str) -> list:
+def _range(low: int | str, high: int | str, unit: str) -> list[BaseValidator]:
     """Validators for a plausible range, with a message that names the range and the unit."""
     low_value = Decimal(str(low)) if isinstance(low, str) else low
     high_value = Decimal(str(high)) if isinstance(high, str) else high
@@ -363,7 +363,7 @@ class PhotoLabel(models.TextChoices):
     AFTER = "after", "After"
 
 
-def clinical_photos() -> object:
+def clinical_photos() -> Storage:
     return storages["clinical_photos"]
 
 

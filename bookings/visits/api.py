@@ -115,7 +115,7 @@ def _refused(error: ValidationError) -> HttpError:
 
 @router.get(
     "/records/{appointment_id}",
-    response={200: RecordOut, **refusals(401, 404)},
+    response={200: RecordOut, **refusals(401, 404, 422)},
     summary="A visit's session record",
 )
 def record_get(request: HttpRequest, appointment_id: int) -> dict[str, Any]:

@@ -12,6 +12,8 @@ the issue that asked for them; no seed sentence covers them, and none is borrowe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -46,10 +48,10 @@ WHY = {
 }
 
 
-def _proposed(event: AdverseEvent, plan: TreatmentPlan, done: int) -> list[dict]:
+def _proposed(event: AdverseEvent, plan: TreatmentPlan, done: int) -> list[dict[str, Any]]:
     """The changes this event suggests for this plan, each only if it changes something."""
     window = plan.window
-    wanted: list[dict] = []
+    wanted: list[dict[str, Any]] = []
     slower = POLICY.slower_window
     if event.kind == AdverseEventKind.HYPERPIGMENTATION:
         if window.min_days < slower.min_days or window.max_days < slower.max_days:

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -49,6 +48,7 @@ from bookings.visits.patches import (
     patch_read,
     readable_from,
 )
+from bookings.visits.photos import photo_block_context
 from bookings.visits.proposals import proposal_decide
 from bookings.visits.records import (
     CLINICAL,
@@ -139,16 +139,6 @@ def _card(appointment: Appointment, previous: SessionRecord | None) -> dict[str,
     }
 
 
-def _photo_context(request: HttpRequest, appointment: Appointment) -> dict[str, Any]:
-    """The photos block, when the photos module is there (bookings/visits/photos.py)."""
-    try:
-        from bookings.visits import photos as photo_module
-    except ImportError:  # pragma: no cover - the block is optional while it is built
-        return {}
-    context = getattr(photo_module, "photo_block_context", None)
-    return context(request, appointment) if context else {}
-
-
 def _staff_page(
     request: HttpRequest,
     appointment: Appointment,
@@ -211,18 +201,15 @@ def _staff_page(
         "proposals": proposals,
         "open_proposals": [p for p in proposals if p.status == ProposalStatus.OPEN],
         "decision_form": DecisionForm(),
-        "photo_template": _photo_template(),
         **(_card(appointment, previous) if clinical else {}),
-        **(_photo_context(request, appointment) if clinical else {}),
+        **(photo_block_context(request, appointment) if clinical else {}),
     }
     return render(request, "visits/record.html", context, status=status)
 
 
-def _photo_template() -> str:
-    try:
-        return select_template(["visits/_photos.html"]).template.name
-    except Exception:
-        return ""
+def record_page(request: HttpRequest, appointment: Appointment, *, status: int) -> HttpResponse:
+    """The staff record page with an answer's status (a refused photo upload, say)."""
+    return _staff_page(request, appointment, _record_of(appointment), status=status)
 
 
 def _typed(values: dict[str, Any], record: SessionRecord | None) -> dict[str, Any]:

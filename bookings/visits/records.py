@@ -108,9 +108,8 @@ def previous_record(appointment: Appointment) -> SessionRecord | None:
 
 
 def protocol_for(appointment: Appointment) -> Protocol | None:
-    concern = (
-        appointment.plan.concern if appointment.plan_id else appointment.treatment_type.concern
-    )
+    plan = appointment.plan
+    concern = plan.concern if plan is not None else appointment.treatment_type.concern
     if appointment.device_id is None or not concern:
         return None
     return Protocol.objects.filter(device_id=appointment.device_id, concern=concern).first()
@@ -138,7 +137,7 @@ class Change:
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        return bool(self.before != self.after)
 
     @property
     def shown(self) -> str:
@@ -159,7 +158,7 @@ class Change:
 
 
 def label_of(field: str) -> str:
-    name = SessionRecord._meta.get_field(field).verbose_name
+    name = getattr(SessionRecord._meta.get_field(field), "verbose_name", field)
     return str(name)[:1].upper() + str(name)[1:]
 
 
@@ -243,7 +242,11 @@ def _clean(record: SessionRecord) -> None:
         raise ValidationError(error.message_dict) from None
 
 
-def _adverse(record: SessionRecord, events: list[dict[str, Any]], addendum=None) -> list:
+def _adverse(
+    record: SessionRecord,
+    events: list[dict[str, Any]],
+    addendum: RecordAddendum | None = None,
+) -> list[AdverseEvent]:
     made = []
     for event in events:
         item = AdverseEvent(

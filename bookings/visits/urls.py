@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from bookings.visits import glance_views as glance
 from bookings.visits import record_views as records
 
 urlpatterns = [
@@ -14,4 +15,6 @@ urlpatterns = [
     ),
     path("patients/<int:patient_id>/test-patches/", records.test_patches, name="test-patches"),
     path("test-patches/<int:patch_id>/read", records.test_patch_reading, name="test-patch-read"),
+    path("courses/<int:plan_id>/", glance.course_record, name="course-record"),
+    path("courses/<int:plan_id>/record.pdf", glance.course_record_pdf, name="course-record-pdf"),
 ]

@@ -117,6 +117,9 @@ REFUSALS = {
     ("post", "/api/appointments/{appointment_id}/move"): {"401", "403", "404", "409", "422"},
     ("post", "/api/appointments/{appointment_id}/cancel"): {"401", "403", "404", "422"},
     ("post", "/api/plans/preview"): {"422", "429"},
+    ("get", "/api/records/{appointment_id}"): {"401", "404", "422"},
+    ("put", "/api/records/{appointment_id}"): {"401", "403", "404", "409", "422"},
+    ("post", "/api/records/{appointment_id}/sign"): {"401", "403", "404", "409", "422"},
 }
 
 

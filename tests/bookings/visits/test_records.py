@@ -454,3 +454,25 @@ def test_test_patches_are_for_doctors_and_managers(alice_course, alice, bob, rec
     assert client_for(alice).get(url).status_code == 403
     assert client_for(bob).get(url).status_code == 403
     assert client_for(receptionist).get(url).status_code == 403
+
+
+def test_a_patient_agrees_to_photos_and_withdraws_from_their_profile(alice):
+    client = client_for(alice)
+    page = client.get(reverse("profile")).content.decode()
+    assert "Clinical photographs for my medical record: <strong>not agreed</strong>" in page
+    client.post(
+        reverse("photo-my-consent"),
+        {"scope": "medical_record", "action": "give", "next": reverse("profile")},
+    )
+    page = client.get(reverse("profile")).content.decode()
+    assert "Clinical photographs for my medical record: <strong>agreed</strong>" in page
+    client.post(reverse("photo-my-consent"), {"scope": "medical_record", "action": "withdraw"})
+    page = client.get(reverse("profile")).content.decode()
+    assert "Clinical photographs for my medical record: <strong>not agreed</strong>" in page
+
+
+def test_the_course_page_links_to_the_course_record(alice_course, alice, doctor):
+    plan = alice_course[0].plan
+    for person in (alice, doctor):
+        page = client_for(person).get(reverse("course-detail", args=[plan.pk])).content.decode()
+        assert reverse("course-record", args=[plan.pk]) in page
