@@ -329,9 +329,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
     # Clinical photos: outside the static and media paths, and nothing serves their storage's
-    # URLs (MEDIA_URL is not routed). They are read only through the photo view, which checks the role and writes the audit log. A
-    # deployment may swap the backend for object storage (django-storages' S3Storage, say,
-    # with private ACLs) by editing this entry; the code only uses Django's storage API.
+    # URLs (MEDIA_URL is not routed). They are read only through the photo view, which checks
+    # the role and writes the audit log. A deployment may swap the backend for object storage
+    # (django-storages' S3Storage, say, with private ACLs) by editing this entry; the code only
+    # uses Django's storage API.
     "clinical_photos": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {

@@ -29,8 +29,8 @@ from bookings.reminders.links import link_make
 from clinic.models import AuditEntry, Intake
 from clinic.roles import Role
 from tests.bookings.clinics import local, make_clinic, utc
-from tests.bookings.waitlists import approved_plan, book_course, join
 from tests.bookings.visits.photographs import use_photo_dir
+from tests.bookings.waitlists import approved_plan, book_course, join
 from tests.conftest import client_for
 
 ON = utc(2027, 2, 24, 9)

@@ -1,6 +1,8 @@
 """What the front desk calendar draws for a span of local days, in EventCalendar's shapes: the
 resources as columns, each visit once on its doctor's, device's and room's columns, and the
-background: working hours shaded, absences and closures as blocks.
+background: working hours shaded, absences and closures as blocks. Given a doctor's column, the
+same read narrowed to it (the doctor's own schedule): their visits, hours, absences and the
+closures, each visit with its session record's state and the address of its record page.
 
 Every read is a fixed number of queries whatever the span holds (visits, hours, absences,
 closures, and the sessions around the visits' courses for their windows). Times are the clinic's
@@ -15,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings.calendars.availability import clinic_zone, local_day_bounds
@@ -23,9 +26,13 @@ from bookings.models import (
     AppointmentStatus,
     Closure,
     Resource,
+    ResourceKind,
+    SessionRecord,
+    TreatmentKind,
     Unavailability,
     WorkingHours,
 )
+from clinic.models import User
 
 KIND_ORDER: dict[str, int] = {"doctor": 0, "device": 1, "room": 2}
 # What a visit's state is called, and the icon that says it besides its colour.
@@ -55,10 +62,18 @@ def state_of(appointment: Appointment) -> str:
     return str(appointment.status)
 
 
-def desk_resources() -> list[dict[str, Any]]:
-    """The columns: doctors, then laser devices, then rooms, each by name."""
+def own_column(user: User) -> Resource | None:
+    """The doctor's own column: the active doctor resource their login is tied to."""
+    return Resource.objects.active().filter(kind=ResourceKind.DOCTOR, user=user).first()
+
+
+def desk_resources(only: Resource | None = None) -> list[dict[str, Any]]:
+    """The columns: doctors, then laser devices, then rooms, each by name (or `only` one)."""
+    columns = Resource.objects.active()
+    if only is not None:
+        columns = columns.filter(pk=only.pk)
     resources = sorted(
-        Resource.objects.active().values("pk", "kind", "name"),
+        columns.values("pk", "kind", "name"),
         key=lambda r: (KIND_ORDER.get(r["kind"], 9), r["name"]),
     )
     return [
@@ -111,6 +126,38 @@ def course_days(visits: list[Appointment]) -> dict[int, CourseDays]:
             max_days=window.max_days,
         )
     return found
+
+
+# A treatment visit's session record, as the doctor's schedule names it (a consultation has none).
+RECORD_STATES = {
+    "none": "Record not started",
+    "draft": "Record in draft",
+    "signed": "Record signed",
+}
+
+
+def record_state(visit: Appointment) -> str:
+    if visit.treatment_type.kind != TreatmentKind.SESSION:
+        return ""
+    record = getattr(visit, "record", None)  # missing: a reverse one-to-one raises AttributeError
+    if record is None:
+        return "none"
+    return "signed" if record.is_signed else "draft"
+
+
+def _own_visit_event(visit: Appointment, days: CourseDays | None, now: datetime) -> dict[str, Any]:
+    """A visit on its doctor's own schedule: on their column only, read-only, opening its
+    record page, and saying how far its session record is."""
+    event = _visit_event(visit, days, now)
+    record = record_state(visit)
+    event["resourceIds"] = [resource_key(visit.doctor_id)]
+    event["editable"] = False
+    event["extendedProps"] |= {
+        "record": record,
+        "recordLabel": RECORD_STATES.get(record, ""),
+        "url": reverse("visit-record", args=[visit.pk]),
+    }
+    return event
 
 
 def _visit_event(visit: Appointment, days: CourseDays | None, now: datetime) -> dict[str, Any]:
@@ -173,10 +220,16 @@ def _background(
 
 
 def desk_events(
-    first: date, last: date, *, cancelled: bool = False, now: datetime | None = None
+    first: date,
+    last: date,
+    *,
+    cancelled: bool = False,
+    now: datetime | None = None,
+    doctor: Resource | None = None,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """The visits and the background of local days first..last, and the patients they show
-    (for the audit log). Cancelled visits only when asked for."""
+    (for the audit log). Cancelled visits only when asked for. With `doctor`, only what that
+    doctor's own column holds."""
     now = now or timezone.now()
     zone = clinic_zone()
     span_start, span_end = local_day_bounds(first, last, zone)
@@ -185,13 +238,19 @@ def desk_events(
         .select_related("patient", "treatment_type", "plan")
         .order_by("starts_at")
     )
+    if doctor is not None:
+        visits_query = visits_query.filter(doctor=doctor).select_related("record")
     if not cancelled:
         visits_query = visits_query.exclude(status=AppointmentStatus.CANCELLED)
     visits = list(visits_query)
     windows = course_days(visits)
-    events = [_visit_event(v, windows.get(v.pk), now) for v in visits]
+    draw = _visit_event if doctor is None else _own_visit_event
+    events = [draw(v, windows.get(v.pk), now) for v in visits]
 
-    active = set(Resource.objects.active().values_list("pk", flat=True))
+    if doctor is None:
+        active = set(Resource.objects.active().values_list("pk", flat=True))
+    else:
+        active = {doctor.pk}
     hours_by_weekday: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
     for resource_id, weekday, starts, ends in WorkingHours.objects.filter(
         resource_id__in=active
@@ -249,11 +308,21 @@ def desk_events(
     return events, [v.patient for v in visits]
 
 
-def desk_changes() -> str:
+def desk_changes(doctor: Resource | None = None) -> str:
     """A stamp of the calendars as they are: it changes when a visit is written, or a block
-    or closure is added or removed. Three small queries, polled by every open desk."""
-    latest = Appointment.objects.aggregate(at=Max("updated_at"))["at"]
-    blocks = Unavailability.objects.aggregate(last=Max("pk"), count=Count("pk"))
+    or closure is added or removed. Three small queries, polled by every open desk. For one
+    doctor's column, a fourth: it changes too when one of its session records is written."""
+    visits, absences = Appointment.objects.all(), Unavailability.objects.all()
+    if doctor is not None:
+        visits, absences = visits.filter(doctor=doctor), absences.filter(resource=doctor)
+    latest = visits.aggregate(at=Max("updated_at"))["at"]
+    blocks = absences.aggregate(last=Max("pk"), count=Count("pk"))
     closures = Closure.objects.count()
     stamp = latest.astimezone(UTC).isoformat() if latest else "-"
-    return f"{stamp}|{blocks['last']}|{blocks['count']}|{closures}"
+    stamp = f"{stamp}|{blocks['last']}|{blocks['count']}|{closures}"
+    if doctor is not None:
+        written = SessionRecord.objects.filter(appointment__doctor=doctor).aggregate(
+            at=Max("updated_at"), count=Count("pk")
+        )
+        stamp += f"|{written['at'].isoformat() if written['at'] else '-'}|{written['count']}"
+    return stamp

@@ -1,7 +1,9 @@
-"""The front desk's endpoints, under /desk/ (the calendar's feeds, the visit panel, changes)."""
+"""The front desk's endpoints, under /desk/ (the calendar's feeds, the visit panel, changes),
+and the doctor's own schedule under /desk/doctor/ (its page and its feeds)."""
 
 from django.urls import path
 
+from bookings.desk import schedule
 from bookings.desk import views as desk
 
 urlpatterns = [
@@ -18,4 +20,8 @@ urlpatterns = [
     path("book/", desk.book_panel, name="desk-book"),
     path("book/do", desk.book, name="desk-book-do"),
     path("blocks/<int:block_id>/remove", desk.block_remove, name="desk-block-remove"),
+    path("doctor/", schedule.doctor_schedule, name="doctor-schedule"),
+    path("doctor/resources.json", schedule.doctor_resources_feed, name="doctor-schedule-resources"),
+    path("doctor/events.json", schedule.doctor_events_feed, name="doctor-schedule-events"),
+    path("doctor/changes.json", schedule.doctor_changes_feed, name="doctor-schedule-changes"),
 ]

@@ -64,9 +64,10 @@ from clinic.roles import Role, role_required
 from planner.models import OPEN_STATUSES, TreatmentPlan
 
 SEARCH_LIMIT = 8
+FURTHEST_DAYS = 800  # how far from today the calendar reads, either way
 
 
-def _refused(message: str, status: int, **extra: Any) -> JsonResponse:
+def refused(message: str, status: int, **extra: Any) -> JsonResponse:
     return JsonResponse({"detail": message, **extra}, status=status)
 
 
@@ -84,29 +85,36 @@ def resources_feed(request: HttpRequest) -> JsonResponse:
     return JsonResponse(desk_resources(), safe=False)
 
 
-@require_GET
-@role_required(*DESK)
-def events_feed(request: HttpRequest) -> JsonResponse:
+def events_answer(request: HttpRequest, *, doctor: Resource | None, action: str) -> JsonResponse:
+    """The calendar's events for the span it asks for (the whole clinic's, or one doctor's own
+    column), audited as `action`."""
     first, end = _day(request.GET.get("start")), _day(request.GET.get("end"))
     if first is None or end is None:
-        return _refused("Give start and end as dates (YYYY-MM-DD).", 400)
+        return refused("Give start and end as dates (YYYY-MM-DD).", 400)
     today = timezone.localdate()
-    if abs((first - today).days) > 800 or abs((end - today).days) > 800:
-        return _refused("That is too far from today.", 400)
+    if abs((first - today).days) > FURTHEST_DAYS or abs((end - today).days) > FURTHEST_DAYS:
+        return refused("That is too far from today.", 400)
     last = max(first, end - timedelta(days=1))  # the calendar's end is exclusive
     if (last - first).days >= MAX_DAYS:
-        return _refused(f"Ask for at most {MAX_DAYS} days at once.", 400)
-    events, patients = desk_events(first, last, cancelled=request.GET.get("cancelled") == "1")
+        return refused(f"Ask for at most {MAX_DAYS} days at once.", 400)
+    cancelled = doctor is None and request.GET.get("cancelled") == "1"
+    events, patients = desk_events(first, last, cancelled=cancelled, doctor=doctor)
     audit_record_many(
         request=request,
         patients={p.pk: p for p in patients}.values(),
-        action="viewed the desk calendar",
+        action=action,
         detail=f"{first:%Y-%m-%d} to {last:%Y-%m-%d}",
-        # Every open desk reads the calendar again when anything changes: once an hour per
-        # patient is the record, not every redraw.
+        # Every open calendar reads again when anything changes: once an hour per patient is
+        # the record, not every redraw.
         unless_within=timedelta(hours=1),
     )
     return JsonResponse(events, safe=False)
+
+
+@require_GET
+@role_required(*DESK)
+def events_feed(request: HttpRequest) -> JsonResponse:
+    return events_answer(request, doctor=None, action="viewed the desk calendar")
 
 
 @require_GET
@@ -232,7 +240,7 @@ def visit_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     def refuse(message: str, status: int, **extra: Any) -> HttpResponse:
         if from_panel:
             return _panel(request, _visit(appointment_id), error=message)
-        return _refused(message, status, **extra)
+        return refused(message, status, **extra)
 
     if not form.is_valid():
         return refuse(form.problem(), 400)

@@ -1,13 +1,19 @@
 /* The front desk calendar (templates/desk/calendar.html): EventCalendar with a column per
    doctor, laser device and room. The server decides every change; this file draws, asks and
    shows the answer. Times travel as the clinic's wall clock ("2026-12-02T10:00"), so the
-   calendar shows clinic time whatever the browser's zone. */
+   calendar shows clinic time whatever the browser's zone.
+
+   With data-mode="doctor" (templates/desk/doctor_schedule.html) it is the doctor's own
+   schedule: their column only (the feeds give no other), read-only, a visit opening its
+   record page, and the date and view kept in the address (?date=, ?view=) for a link or a
+   return with the back button. */
 (function () {
   "use strict";
   var root = document.getElementById("desk");
   if (!root || typeof EventCalendar === "undefined") return;
 
   var urls = root.dataset;
+  var doctorMode = urls.mode === "doctor";
   var csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
   var panel = document.getElementById("desk-panel");
   var alertBox = document.getElementById("desk-alert");
@@ -19,9 +25,10 @@
   try { saved = JSON.parse(window.localStorage.getItem("desk-columns") || "{}"); } catch (e) { saved = {}; }
   var hidden = new Set(saved.hidden || []);
   var kinds = new Set(saved.kinds || ["doctor", "device", "room"]);
-  var ownSet = saved.own || "";  // a doctor's own columns: theirs, and the lasers and rooms they use
+  // A doctor's own columns (theirs, and the lasers and rooms they use), chosen at the desk.
+  var ownSet = doctorMode ? "" : saved.own || "";
   var stamp = null;
-  var panelHint = panel.innerHTML;
+  var panelHint = panel ? panel.innerHTML : "";
 
   function pad(n) { return String(n).padStart(2, "0"); }
   function day(d) { return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
@@ -68,28 +75,62 @@
   }
 
   var narrow = window.matchMedia("(max-width: 767.98px)").matches;
+  // The doctor's record icons (templates/desk/doctor_schedule.html's legend).
+  var RECORD_ICONS = {none: "bi-journal", draft: "bi-pencil-square", signed: "bi-lock"};
+
+  function viewFor(button) {
+    return (narrow && button.dataset.deskNarrowView) || button.dataset.deskView;
+  }
+
+  function recordLine(props) {
+    var record = el("div", "desk-event-line desk-event-record");
+    var mark = el("i", "bi " + RECORD_ICONS[props.record]);
+    mark.setAttribute("aria-hidden", "true");
+    record.appendChild(mark);
+    record.appendChild(document.createTextNode(" " + props.recordLabel));
+    return record;
+  }
 
   function content(info) {
     var event = info.event;
     var props = event.extendedProps;
     var compact = info.view.type === "resourceTimelineWeek";
+    // The doctor's week: seven columns, each too narrow for a line of time and session.
+    var tight = info.view.type === "resourceTimeGridWeek";
     if (props.kind === "block") {
       return {domNodes: [el("div", "desk-event-line", "Blocked: " + props.reason)]};
     }
     if (props.kind !== "visit") return {html: ""};
+    var what = props.session || props.treatment;
     var box = el("div", "desk-event");
     var top = el("div", "desk-event-line fw-semibold");
     var icon = el("i", "bi " + props.icon);
     icon.setAttribute("aria-hidden", "true");
     top.appendChild(icon);
-    top.appendChild(document.createTextNode(" " + props.patient));
+    top.appendChild(document.createTextNode(" "));
+    if (props.url) {
+      // A real link: it takes the keyboard, and opens in a new tab when asked to.
+      var link = el("a", "text-reset", props.patient);
+      link.href = props.url;
+      top.appendChild(link);
+    } else {
+      top.appendChild(document.createTextNode(props.patient));
+    }
     box.appendChild(top);
-    if (compact) {
-      box.title = info.timeText + " " + props.patient + ", " + (props.session || props.treatment) + ", " + props.stateLabel;
+    if (compact || tight) {
+      box.title = [info.timeText + " " + props.patient, what, props.stateLabel, props.recordLabel].filter(Boolean).join(", ");
+    }
+    if (compact) return {domNodes: [box]};
+    if (tight) {
+      top.appendChild(el("span", "visually-hidden", ", " + props.stateLabel));
+      box.appendChild(el("div", "desk-event-line", info.timeText));
+      box.appendChild(el("div", "desk-event-line", what));
+      box.appendChild(props.recordLabel ? recordLine(props) : el("div", "desk-event-line desk-event-state", props.stateLabel));
       return {domNodes: [box]};
     }
-    box.appendChild(el("div", "desk-event-line", info.timeText + " · " + (props.session || props.treatment)));
+    box.appendChild(el("div", "desk-event-line", info.timeText + " · " + what));
     box.appendChild(el("div", "desk-event-line desk-event-state", props.stateLabel));
+    if (props.recordLabel) box.appendChild(recordLine(props));
     return {domNodes: [box]};
   }
 
@@ -100,7 +141,8 @@
   function fetchEvents(fetchInfo, success, failure) {
     var mine = ++asked;
     var params = new URLSearchParams({start: day(fetchInfo.start), end: day(fetchInfo.end)});
-    if (document.getElementById("desk-cancelled").checked) params.set("cancelled", "1");
+    var cancelled = document.getElementById("desk-cancelled");
+    if (cancelled && cancelled.checked) params.set("cancelled", "1");
     fetch(urls.events + "?" + params, {credentials: "same-origin"})
       .then(function (r) { if (!r.ok) throw new Error("feed " + r.status); return r.json(); })
       .then(function (events) {
@@ -112,6 +154,7 @@
   }
 
   function remember() {
+    if (doctorMode) return;  // the desk's choice of columns is the desk's
     try {
       window.localStorage.setItem("desk-columns", JSON.stringify({hidden: Array.from(hidden), kinds: Array.from(kinds), own: ownSet}));
     } catch (e) { /* private browsing: the choice lasts for this page */ }
@@ -127,6 +170,7 @@
   }
 
   function shownResources() {
+    if (doctorMode) return allResources;
     var own = ownSet ? usedBy(ownSet) : null;
     return allResources.filter(function (r) {
       if (own) return own.has(r.id);
@@ -216,9 +260,26 @@
     });
   }
 
-  var calendar = EventCalendar.create(document.getElementById("desk-calendar"), {
-    view: narrow ? "listDay" : "resourceTimeGridDay",
-    date: urls.today,
+  /* The doctor's schedule keeps its date and view in the address, so that a link opens on them
+     and the back button from a visit's record returns to the day that was shown. */
+  function keepInAddress() {
+    if (!doctorMode || !calendar) return;
+    var params = new URLSearchParams(window.location.search);
+    params.set("date", day(calendar.getOption("date")));
+    params.set("view", /Week$/.test(calendar.getOption("view")) ? "week" : "day");
+    window.history.replaceState(null, "", "?" + params);
+  }
+
+  var firstView = narrow ? "listDay" : "resourceTimeGridDay";
+  if (doctorMode) {
+    var pressed = document.querySelector("[data-desk-view][aria-pressed=true]");
+    firstView = pressed ? viewFor(pressed) : "resourceTimeGridDay";
+  }
+
+  var calendar = null;
+  calendar = EventCalendar.create(document.getElementById("desk-calendar"), {
+    view: firstView,
+    date: urls.date || urls.today,  // the doctor's ?date=, or the desk's today
     headerToolbar: {start: "title", center: "", end: ""},
     locale: "en-GB",
     allDaySlot: false,
@@ -232,19 +293,28 @@
     snapDuration: "00:" + pad(Math.min(59, Number(urls.slotMinutes) || 15)) + ":00",
     firstDay: 1,
     nowIndicator: true,
-    editable: true,
+    editable: !doctorMode,
+    eventStartEditable: !doctorMode,  // EventCalendar's own default lets any event be dragged
     eventDurationEditable: false,
-    selectable: true,
+    selectable: !doctorMode,
     dayMaxEvents: true,
     eventTimeFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
     views: {
       resourceTimelineWeek: {slotDuration: "01:00", slotWidth: 44, slotMinTime: "08:00", slotMaxTime: "20:00", titleFormat: {day: "numeric", month: "long", year: "numeric"}},
-      listDay: {titleFormat: {weekday: "long", day: "numeric", month: "long", year: "numeric"}}
+      resourceTimeGridWeek: {titleFormat: {day: "numeric", month: "long", year: "numeric"}, dayHeaderFormat: {weekday: "short", day: "numeric"}},
+      listDay: {titleFormat: {weekday: "long", day: "numeric", month: "long", year: "numeric"}},
+      listWeek: {titleFormat: {day: "numeric", month: "long", year: "numeric"}, listDayFormat: {weekday: "long", day: "numeric", month: "long"}, listDaySideFormat: function () { return ""; }}
     },
     slotLabelFormat: {hour: "2-digit", minute: "2-digit", hour12: false},
     eventContent: content,
     eventClick: function (info) {
       var props = info.event.extendedProps;
+      if (doctorMode) {
+        // The patient's name is a link that navigates by itself; elsewhere on the visit, go.
+        var onLink = info.jsEvent && info.jsEvent.target.closest && info.jsEvent.target.closest("a");
+        if (props.kind === "visit" && props.url && !onLink) window.location.assign(props.url);
+        return;
+      }
       if (props.kind === "visit") openPanel(idOf(urls.panel, props.appointment));
       if (props.kind === "block") {
         panel.innerHTML = "";
@@ -264,7 +334,7 @@
       }
     },
     dateClick: function (info) {
-      if (!info.resource) return;
+      if (doctorMode || !info.resource) return;
       var params = new URLSearchParams({start: wallClock(info.date), resource: info.resource.extendedProps.resource});
       openPanel(urls.book + "?" + params);
     },
@@ -275,8 +345,13 @@
     },
     eventDragStart: shadeWindow,
     eventDragStop: unshade,
-    eventDrop: function (info) { unshade(); quiet(); move(info, {}); },
-    datesSet: function (info) { datePicker.value = day(info.start); },
+    eventDrop: function (info) {
+      unshade();
+      if (doctorMode) return info.revert();
+      quiet();
+      move(info, {});
+    },
+    datesSet: function (info) { datePicker.value = day(info.start); keepInAddress(); },
     eventAllUpdated: function () { if (ownSet) showResources(); }
   });
 
@@ -289,7 +364,7 @@
     shownKey = key;
     calendar.setOption("resources", shown);
   }
-  if (narrow) {
+  if (narrow && !doctorMode) {
     document.querySelectorAll("[data-desk-view]").forEach(function (b) {
       var on = b.dataset.deskView === "listDay";
       b.classList.toggle("active", on);
@@ -299,6 +374,7 @@
 
   function buildResourceList() {
     var list = document.getElementById("desk-resource-list");
+    if (!list) return;  // the doctor's schedule: one column, nothing to choose
     list.innerHTML = "";
     var own = el("select", "form-select form-select-sm mb-2");
     own.setAttribute("aria-label", "A doctor's own columns");
@@ -331,7 +407,8 @@
 
   document.querySelectorAll("[data-desk-view]").forEach(function (button) {
     button.addEventListener("click", function () {
-      calendar.setOption("view", button.dataset.deskView);
+      calendar.setOption("view", viewFor(button));
+      keepInAddress();
       document.querySelectorAll("[data-desk-view]").forEach(function (b) {
         b.classList.toggle("active", b === button);
         b.setAttribute("aria-pressed", String(b === button));
@@ -343,10 +420,12 @@
       var go = button.dataset.deskGo;
       if (go === "today") calendar.setOption("date", new Date());
       else calendar[go]();
+      keepInAddress();
     });
   });
   datePicker.addEventListener("change", function () {
     if (datePicker.value) calendar.setOption("date", datePicker.value + "T12:00");
+    keepInAddress();
   });
   document.querySelectorAll("[data-desk-kind]").forEach(function (box) {
     box.checked = kinds.has(box.dataset.deskKind);
@@ -355,13 +434,16 @@
       showResources();
     });
   });
-  document.getElementById("desk-cancelled").addEventListener("change", function () { calendar.refetchEvents(); });
-  panel.addEventListener("click", function (event) {
-    if (event.target.closest("[data-desk-close]")) panel.innerHTML = panelHint;
-  });
+  var cancelledBox = document.getElementById("desk-cancelled");
+  if (cancelledBox) cancelledBox.addEventListener("change", function () { calendar.refetchEvents(); });
+  if (panel) {
+    panel.addEventListener("click", function (event) {
+      if (event.target.closest("[data-desk-close]")) panel.innerHTML = panelHint;
+    });
+    // On a narrow screen the panel sits below the calendar: bring what was opened into view.
+    panel.addEventListener("htmx:afterSwap", function () { inView(panel); });
+  }
   document.body.addEventListener("deskChanged", function () { calendar.refetchEvents(); });
-  // On a narrow screen the panel sits below the calendar: bring what was opened into view.
-  panel.addEventListener("htmx:afterSwap", function () { inView(panel); });
 
   /* Another receptionist's change appears here without a reload: a cheap stamp is polled, and
      the calendar is read again only when it changed. */

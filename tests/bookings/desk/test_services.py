@@ -11,22 +11,10 @@ from bookings.calendars.availability import free_slots
 from bookings.courses.services import course_session_book
 from bookings.desk.services import Move, NoticeNeeded, ReflowNeeded, desk_block, desk_move
 from bookings.models import Appointment, Closure, Reminder, Unavailability
-from tests.bookings.clinics import local, make_clinic, resource, weekly
-from tests.bookings.waitlists import BOOKED_ON, approved_plan, book_course
+from tests.bookings.clinics import local, resource, weekly
+from tests.bookings.waitlists import BOOKED_ON, approved_plan
 
 ON = local(date(2027, 3, 10), 9)  # a Wednesday: session 2 (Mon 22 Mar) still to come
-
-
-@pytest.fixture
-def clinic(db):
-    with time_machine.travel(BOOKED_ON, tick=False):
-        return make_clinic(doctors=2, devices=2, rooms=2)
-
-
-@pytest.fixture
-def course(clinic, alice, doctor):
-    with time_machine.travel(BOOKED_ON, tick=False):
-        return book_course(clinic, approved_plan(alice, doctor))
 
 
 def move(course, number, starts_at, **extra):
