@@ -1,11 +1,22 @@
+"""The manager's settings for the calendars, in Django's admin, made for a manager: every field
+in plain words with a help text, validation errors as sentences, each resource with its weekly
+hours and absences, treatment types grouped by concern, a closure that lists the booked visits
+it falls on before it is saved, and the weekly hours as a grid (a page of its own, from a
+resource's page)."""
+
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from bookings.calendars.availability import clinic_zone, local_day_bounds
 from bookings.models import (
@@ -17,7 +28,18 @@ from bookings.models import (
     Resource,
     TreatmentType,
     Unavailability,
+    Weekday,
     WorkingHours,
+)
+from bookings.reports.clinic_settings import (
+    AbsenceForm,
+    BookingPolicyForm,
+    ReminderPolicyForm,
+    ResourceForm,
+    TreatmentTypeForm,
+    WeeklyHoursForm,
+    WorkingHoursForm,
+    WorkingHoursFormSet,
 )
 from clinic.audit import audit_record_many
 from clinic.models import User
@@ -26,25 +48,50 @@ from clinic.roles import Role
 
 class WorkingHoursInline(admin.TabularInline):
     model = WorkingHours
+    form = WorkingHoursForm
+    formset = WorkingHoursFormSet
     extra = 0
+    verbose_name = "working hours"
+    verbose_name_plural = "Weekly hours (clinic time; two spans in a day make a break)"
 
 
 class UnavailabilityInline(admin.TabularInline):
     model = Unavailability
+    form = AbsenceForm
     extra = 0
     readonly_fields = ("created_by",)  # set by the desk; an absence made here has none
-
-
-# Appointments are not in the admin: they change only through the booking services (which keep
-# the calendars valid), and staff read them on pages that write the audit log.
+    verbose_name = "absence"
+    verbose_name_plural = "Absences (leave, maintenance, time blocked on the desk)"
 
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "active", "wavelengths")
+    form = ResourceForm
+    list_display = ("name", "kind", "active", "hours_summary")
     list_filter = ("kind", "active")
     search_fields = ("name",)
     inlines = [WorkingHoursInline, UnavailabilityInline]
+    readonly_fields = ("hours_grid",)
+    fieldsets = (
+        (None, {"fields": ("kind", "name", "active", "hours_grid")}),
+        ("A doctor", {"fields": ("user",)}),
+        ("A laser device", {"fields": ("concerns", "wavelengths", "handpieces")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("hours")
+
+    @admin.display(description="weekly hours")
+    def hours_summary(self, resource: Resource) -> str:
+        days = sorted({h.weekday for h in resource.hours.all()})
+        return ", ".join(Weekday(d).label[:3] for d in days) or "none"
+
+    @admin.display(description="Weekly hours as a grid")
+    def hours_grid(self, resource: Resource) -> str:
+        if resource.pk is None:
+            return "Save the resource first, then set its hours day by day."
+        url = reverse("admin:bookings_resource_hours", args=[resource.pk])
+        return format_html('<a class="button" href="{}">Set the week day by day</a>', url)
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
@@ -55,6 +102,42 @@ class ResourceAdmin(admin.ModelAdmin):
                 "last_name", "first_name"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:resource_id>/hours/",
+                self.admin_site.admin_view(self.hours_view),
+                name="bookings_resource_hours",
+            ),
+            *super().get_urls(),
+        ]
+
+    def hours_view(self, request: HttpRequest, resource_id: int) -> HttpResponse:
+        resource = get_object_or_404(Resource, pk=resource_id)
+        if not self.has_change_permission(request, resource):
+            raise PermissionDenied("Your role does not let you change the clinic's hours.")
+        form = WeeklyHoursForm(request.POST or None, resource=resource)
+        if request.method == "POST" and form.is_valid():
+            changed = form.save()
+            names = ", ".join(r.name for r in changed)
+            messages.success(request, f"Weekly hours saved for {names}.")
+            return HttpResponseRedirect(
+                reverse("admin:bookings_resource_change", args=[resource.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Weekly hours of {resource}",
+            "opts": self.model._meta,
+            "original": resource,
+            "form": form,
+            "days": form.days(),
+        }
+        return TemplateResponse(request, "admin/bookings/resource/weekly_hours.html", context)
+
+
+# Appointments are not in the admin: they change only through the booking services (which keep
+# the calendars valid), and staff read them on pages that write the audit log.
 
 
 def visits_on_days(first: date, last: date) -> list[Appointment]:
@@ -86,6 +169,12 @@ class ClosureForm(forms.ModelForm):
     class Meta:
         model = Closure
         fields = ["starts_on", "ends_on", "reason"]
+        labels = {"starts_on": "First day closed", "ends_on": "Last day closed", "reason": "Why"}
+        help_texts = {
+            "starts_on": "Whole days, in the clinic's time zone.",
+            "ends_on": "Included: for one day, the same as the first.",
+            "reason": "A bank holiday, a refit: staff see it on the calendar.",
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -135,31 +224,82 @@ class ClosureAdmin(admin.ModelAdmin):
 
 @admin.register(TreatmentType)
 class TreatmentTypeAdmin(admin.ModelAdmin):
+    """Grouped by concern: the list is ordered by it and filtered by it."""
+
+    form = TreatmentTypeForm
     list_display = (
+        "concern_shown",
         "name",
         "kind",
-        "concern",
         "area",
         "duration_minutes",
         "buffer_minutes",
         "active",
     )
-    list_filter = ("kind", "concern", "active")
+    list_display_links = ("name",)
+    list_filter = ("concern", "kind", "active")
+    ordering = ("concern", "kind", "area", "name")
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "active")}),
+        ("What it treats", {"fields": ("concern", "area")}),
+        (
+            "Time and resources",
+            {
+                "fields": ("duration_minutes", "buffer_minutes", "needs_device", "needs_room"),
+                "description": "A visit holds its doctor, and its device and room when it "
+                "uses them, for the treatment time and then the buffer.",
+            },
+        ),
+    )
+
+    @admin.display(description="concern", ordering="concern")
+    def concern_shown(self, treatment: TreatmentType) -> str:
+        return treatment.get_concern_display() or "Consultation (any concern)"
+
+
+class SingleRowAdmin(admin.ModelAdmin):
+    """A policy is one row: it can be changed, never added twice or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.model.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # The list of one row is a click too many: open the row.
+        policy = self.model.current()  # type: ignore[attr-defined]
+        url = reverse(f"admin:bookings_{self.model._meta.model_name}_change", args=[policy.pk])
+        return HttpResponseRedirect(url)
 
 
 @admin.register(BookingPolicy)
-class BookingPolicyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not BookingPolicy.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class BookingPolicyAdmin(SingleRowAdmin):
+    form = BookingPolicyForm
 
 
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ReminderPolicy.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReminderPolicyAdmin(SingleRowAdmin):
+    form = ReminderPolicyForm
+    fieldsets = (
+        (
+            "Before each visit",
+            {"fields": ("send_pre_care", "pre_care_hours", "send_soon", "soon_hours")},
+        ),
+        ("After a session", {"fields": ("send_aftercare", "aftercare_at")}),
+        (
+            "Through the course",
+            {
+                "fields": (
+                    "send_first_results",
+                    "send_book_next",
+                    "window_closing_days",
+                    "send_review",
+                    "review_after_days",
+                    "course_messages_at",
+                ),
+                "description": "Only to patients who agreed to care reminders.",
+            },
+        ),
+        ("Quiet hours and retries", {"fields": ("quiet_from", "quiet_until", "max_attempts")}),
+    )

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bookings.models import Appointment, BookingPolicy, OfferStatus, WaitlistOffer
+from bookings.reports.week import this_week
 from clinic.models import Intake, IntakeStatus
 from clinic.roles import Role, home_url_name, role_required
 from planner.models import TreatmentPlan
@@ -84,6 +85,8 @@ def doctor_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 def manager_home(request: HttpRequest) -> HttpResponse:
+    """This week at a glance (bookings/reports/week.py), linking to the reports; the people by
+    role; the installation."""
     people = dict(
         Group.objects.filter(name__in=[role.value for role in Role])
         .annotate(count=Count("user", filter=Q(user__is_active=True)))
@@ -93,6 +96,7 @@ def manager_home(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/home_manager.html",
         {
+            "week": this_week(),
             "people": [(role.value, people.get(role.value, 0)) for role in Role],
             "database_vendor": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
             "broker": "Redis" if settings.REDIS_URL else "files under var/broker (no server)",
