@@ -5,23 +5,15 @@ are covered without anyone remembering to add them here."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from PIL import Image
 
 from bookings.models import (
-    AdverseEvent,
-    ClinicalPhoto,
-    PlanProposal,
     Reminder,
-    SessionRecord,
-    TestPatch,
     Unavailability,
     WaitlistOffer,
 )
@@ -29,6 +21,7 @@ from bookings.reminders.links import link_make
 from clinic.models import AuditEntry, Intake
 from clinic.roles import Role
 from tests.bookings.clinics import local, make_clinic, utc
+from tests.bookings.visits.clinical import clinical_records
 from tests.bookings.visits.photographs import use_photo_dir
 from tests.bookings.waitlists import approved_plan, book_course, join
 from tests.conftest import client_for
@@ -77,36 +70,6 @@ def admin_object(name: str, world: dict):
             return found.pk if found else None
     found = model.objects.first()
     return found.pk if found else None
-
-
-def clinical_records(appointment, doctor):
-    """A signed session record with an adverse event and its proposal, a test patch and a
-    photo: the doctor's workspace's URLs take their ids."""
-    signed_at = appointment.starts_at + timedelta(minutes=30)
-    record = SessionRecord.objects.create(
-        appointment=appointment, created_by=doctor, status="signed", signed_by=doctor,
-        signed_at=signed_at, wavelength_nm=1064, fluence_j_cm2="2.00",
-        treated_areas="Both cheeks", aftercare_given="SPF daily",
-    )  # fmt: skip
-    event = AdverseEvent.objects.create(record=record, kind="blistering", grade=1)
-    proposal = PlanProposal.objects.create(
-        plan=appointment.plan, adverse_event=event, kind="pause", reason="Blistering."
-    )
-    patch = TestPatch.objects.create(
-        patient=appointment.patient, device=appointment.device, area="jaw", fitzpatrick=2,
-        applied_at=signed_at, applied_by=doctor, wavelength_nm=532, fluence_j_cm2="0.5",
-    )  # fmt: skip
-    image = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(image, "JPEG")
-    photo = ClinicalPhoto(
-        appointment=appointment, patient=appointment.patient, area="cheek", label="before",
-        content_type="image/jpeg", width=8, height=8, size_bytes=image.tell(),
-        uploaded_by=doctor,
-    )  # fmt: skip
-    photo.image.save("walk.jpg", ContentFile(image.getvalue()), save=False)
-    photo.thumbnail.save("walk-thumb.jpg", ContentFile(image.getvalue()), save=False)
-    photo.save()
-    return record, proposal, patch, photo
 
 
 @pytest.fixture

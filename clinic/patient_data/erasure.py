@@ -31,11 +31,17 @@ from django.utils import formats, timezone
 
 from bookings.appointments.services import appointment_cancel
 from bookings.models import (
+    AdverseEvent,
     Appointment,
     AppointmentStatus,
+    ClinicalPhoto,
     LinkUse,
+    PlanProposal,
+    RecordAddendum,
     Reminder,
     ReminderStatus,
+    SessionRecord,
+    TestPatch,
     WaitlistEntry,
     WaitlistOffer,
 )
@@ -50,6 +56,7 @@ from clinic.models import (
     IntakeStatus,
     Language,
     PatientProfile,
+    PhotoConsent,
     User,
     years_after,
 )
@@ -67,6 +74,11 @@ KEPT = [
         "Submitted questionnaires, treatment plans and every revision of them",
         "They are the clinical record of the treatment given and why; a clinic must keep "
         "clinical records for years after the treatment ends, to answer for the care given.",
+    ),
+    (
+        "The doctors' session records (settings, response, adverse events, addenda), test "
+        "patches, clinical photos and the consent to them",
+        "They are the clinical record of what was done at the laser and how the skin responded.",
     ),
     (
         "Visits that took place (and past appointments), with the log of messages about them "
@@ -302,6 +314,17 @@ def patient_purge(*, patient_id: int) -> None:
     Reminder.objects.filter(patient=patient).delete()
     LinkUse.objects.filter(appointment__patient=patient).delete()
     WaitlistEntry.objects.filter(patient=patient).delete()  # with their offers
+    # The doctor's records of the visits, then the visits; the photos' files once it commits.
+    PlanProposal.objects.filter(plan__patient=patient).delete()
+    AdverseEvent.objects.filter(record__appointment__patient=patient).delete()
+    RecordAddendum.objects.filter(record__appointment__patient=patient).delete()
+    SessionRecord.objects.filter(appointment__patient=patient).delete()
+    photos = ClinicalPhoto.objects.filter(patient=patient)
+    files = [(p.image.storage, name) for p in photos for name in (p.image.name, p.thumbnail.name)]
+    photos.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files if name])
+    TestPatch.objects.filter(patient=patient).delete()
+    PhotoConsent.objects.filter(patient=patient).delete()
     Appointment.objects.filter(patient=patient).delete()
     TreatmentPlan.objects.filter(patient=patient).delete()  # with their revisions
     Consent.objects.filter(patient=patient).delete()

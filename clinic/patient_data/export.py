@@ -1,8 +1,10 @@
 """Everything the clinic holds about one patient, as one document: the JSON file they download
 and the page they print are both made from it.
 
-Ten queries, whatever the amount of data: one per kind of record, the plans' revisions and the
-waitlist's offers prefetched.
+Sixteen queries, whatever the amount of data: one per kind of record, with the plans'
+revisions, the waitlist's offers and the session records' adverse events and addenda
+prefetched. Photos are listed (what, where, when), not copied: the patient reads them through
+the photo view where the clinic shows them.
 
 The audit log is the clinic's record of its staff, not the patient's record; but it is also a
 record of who read the patient's data. The patient gets when their record was viewed or changed
@@ -19,8 +21,18 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from bookings.models import Appointment, Reminder, WaitlistEntry, WaitlistOffer
-from clinic.models import AuditEntry, Consent, Intake, PatientProfile, User
+from bookings.models import (
+    PARAMETERS,
+    Appointment,
+    ClinicalPhoto,
+    RecordAddendum,
+    Reminder,
+    SessionRecord,
+    TestPatch,
+    WaitlistEntry,
+    WaitlistOffer,
+)
+from clinic.models import AuditEntry, Consent, Intake, PatientProfile, PhotoConsent, User
 from planner.models import PlanRevision, TreatmentPlan
 
 SCHEMA = "picocourse.patient-data"
@@ -200,6 +212,51 @@ def _message(reminder: Reminder) -> dict[str, Any]:
     }
 
 
+def _number(value: Any) -> Any:
+    return str(value) if value is not None and not isinstance(value, int | str) else value
+
+
+def _record(record: SessionRecord) -> dict[str, Any]:
+    """A visit's session record: its laser settings, what was treated and seen, and its
+    corrections."""
+    return {
+        "appointment_id": record.appointment_id,
+        "status": record.status,
+        "signed_at": record.signed_at,
+        "signed_by": _name(record.signed_by),
+        **{name: _number(getattr(record, name)) for name in PARAMETERS},
+        "total_pulses": record.total_pulses,
+        "treated_areas": record.treated_areas,
+        "skin_cooling": record.get_skin_cooling_display(),
+        "endpoint": record.get_endpoint_display(),
+        "endpoint_description": record.endpoint_description,
+        "immediate_response": record.immediate_response,
+        "pain_score": record.pain_score,
+        "aftercare_given": record.aftercare_given,
+        "notes": record.notes,
+        "adverse_events": [
+            {"kind": e.get_kind_display(), "grade": e.get_grade_display(), "note": e.note}
+            for e in record.adverse_events.all()
+        ],
+        "addenda": [
+            {"at": a.created_at, "by": _name(a.author), "reason": a.reason, "text": a.text}
+            for a in record.addenda.all()
+        ],
+    }
+
+
+def _patch(patch: TestPatch) -> dict[str, Any]:
+    return {
+        "placed_at": patch.applied_at,
+        "area": patch.area,
+        "device": patch.device.name,
+        **{name: _number(getattr(patch, name)) for name in PARAMETERS},
+        "read_at": patch.read_at,
+        "outcome": patch.get_outcome_display(),
+        "reading_note": patch.reading_note,
+    }
+
+
 def patient_export(*, patient: User, now: datetime | None = None) -> dict[str, Any]:
     """Everything the clinic holds about `patient`, as JSON-ready values (dates and times stay
     Python objects, in UTC: the JSON encoder writes them in ISO 8601, the page in local time)."""
@@ -231,6 +288,18 @@ def patient_export(*, patient: User, now: datetime | None = None) -> dict[str, A
         )
         .order_by("created_at", "pk")
     )
+    records = (
+        SessionRecord.objects.filter(appointment__patient=patient)
+        .select_related("signed_by")
+        .prefetch_related(
+            "adverse_events",
+            Prefetch("addenda", queryset=RecordAddendum.objects.select_related("author")),
+        )
+        .order_by("appointment__starts_at", "pk")
+    )
+    patches = TestPatch.objects.filter(patient=patient).select_related("device")
+    photos = ClinicalPhoto.objects.filter(patient=patient).order_by("uploaded_at", "pk")
+    photo_consents = PhotoConsent.objects.filter(patient=patient).order_by("given_at", "pk")
     messages = Reminder.objects.filter(patient=patient).order_by("due_at", "pk")
     access = AuditEntry.objects.filter(patient=patient).order_by("created_at", "pk")
     return {
@@ -243,6 +312,26 @@ def patient_export(*, patient: User, now: datetime | None = None) -> dict[str, A
         "consents": [_consent(consent) for consent in consents],
         "treatment_plans": [_plan(plan) for plan in plans],
         "appointments": [_appointment(appointment) for appointment in appointments],
+        "session_records": [_record(record) for record in records],
+        "test_patches": [_patch(patch) for patch in patches.order_by("applied_at", "pk")],
+        "photos": [
+            {
+                "appointment_id": photo.appointment_id,
+                "area": photo.area,
+                "label": photo.get_label_display(),
+                "taken_at": photo.uploaded_at,
+            }
+            for photo in photos
+        ],
+        "photo_consents": [
+            {
+                "scope": consent.get_scope_display(),
+                "given_at": consent.given_at,
+                "method": consent.get_method_display(),
+                "withdrawn_at": consent.withdrawn_at,
+            }
+            for consent in photo_consents
+        ],
         "waitlist": [_waitlist_entry(entry) for entry in waitlist],
         "messages": [_message(reminder) for reminder in messages],
         "access_log": [

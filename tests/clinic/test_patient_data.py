@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bookings.models import AdverseEvent, Appointment, RecordAddendum, SessionRecord
 from clinic.models import AuditEntry
 from clinic.patient_data.export import SCHEMA, SCHEMA_VERSION, patient_export
 from tests.bookings.clinics import make_clinic, utc
@@ -186,7 +187,20 @@ def test_the_patient_record_offers_the_desk_the_patients_data(receptionist, alic
     assert reverse("patient-erase", args=[alice.pk]) not in page  # a manager's act
 
 
-QUERIES = 10  # one per kind of record, with the plans' revisions and the offers prefetched
+# One per kind of record, with the plans' revisions, the offers, and the session records'
+# adverse events and addenda prefetched.
+QUERIES = 16
+
+
+def record_sessions(patient, doctor):
+    """A signed session record, with an adverse event and an addendum, for each visit."""
+    for visit in Appointment.objects.filter(patient=patient):
+        record = SessionRecord.objects.create(
+            appointment=visit, created_by=doctor, status="signed", signed_by=doctor,
+            signed_at=visit.starts_at, fluence_j_cm2="2.00", treated_areas="Cheeks",
+        )  # fmt: skip
+        AdverseEvent.objects.create(record=record, kind="erythema", grade=1)
+        RecordAddendum.objects.create(record=record, text="Spot 3 mm", reason="Slip", author=doctor)
 
 
 @pytest.mark.parametrize("courses", [1, 3])
@@ -195,6 +209,7 @@ def test_the_export_takes_the_same_queries_however_much_the_patient_has(
 ):
     alice_details(alice)
     build(alice, doctor=doctor, staff=receptionist, courses=courses)
+    record_sessions(alice, doctor)
 
     with django_assert_num_queries(QUERIES):
         data = patient_export(patient=alice)
@@ -202,6 +217,9 @@ def test_the_export_takes_the_same_queries_however_much_the_patient_has(
     assert len(data["treatment_plans"]) == len(data["consents"]) == courses
     assert len(data["appointments"]) == 4 * courses
     assert len(data["access_log"]) == courses
+    assert len(data["session_records"]) == 4 * courses
+    assert data["session_records"][0]["fluence_j_cm2"] == "2.00"
+    assert data["session_records"][0]["addenda"][0]["text"] == "Spot 3 mm"
 
 
 def test_the_download_takes_the_same_queries_for_one_course_as_for_three(

@@ -15,19 +15,32 @@ from django.utils.html import escape
 from bookings.models import (
     Appointment,
     AppointmentStatus,
+    ClinicalPhoto,
     EntryStatus,
     OfferStatus,
     Reminder,
     ReminderStatus,
+    SessionRecord,
+    TestPatch,
     WaitlistEntry,
     WaitlistOffer,
 )
-from clinic.models import AuditEntry, Consent, Intake, IntakeStatus, PatientProfile, User
+from clinic.models import (
+    AuditEntry,
+    Consent,
+    Intake,
+    IntakeStatus,
+    PatientProfile,
+    PhotoConsent,
+    User,
+)
 from clinic.patient_data.erasure import KEPT, patient_erase, patients_purge
 from clinic.services import intake_current
 from clinic.tasks import purge_erased_patients
 from planner.models import PlanRevision, TreatmentPlan
 from tests.bookings.clinics import utc
+from tests.bookings.visits.clinical import clinical_records
+from tests.bookings.visits.photographs import use_photo_dir
 from tests.clinic.patient_records import ERASED_ON, alice_details, build
 from tests.clinic.test_settings import start_up
 from tests.conftest import PASSWORD, client_for
@@ -36,9 +49,15 @@ LIVE = [ReminderStatus.PENDING, ReminderStatus.QUEUED]
 
 
 @pytest.fixture
-def records(alice, doctor, receptionist):
+def records(alice, doctor, receptionist, tmp_path, monkeypatch, settings):
     alice_details(alice)
     records = build(alice, doctor=doctor, staff=receptionist)
+    # The doctor's records of her first visit: a signed record and its addendum, an adverse
+    # event and its proposal, a photo consent, a test patch and a photo with its two files.
+    photo_dir = use_photo_dir(tmp_path, monkeypatch, settings)
+    visit = Appointment.objects.filter(patient=alice).order_by("starts_at").first()
+    clinical_records(visit, doctor)
+    records.photo_dir = photo_dir
     with time_machine.travel(ERASED_ON, tick=False):
         intake_current(patient=alice, by=alice)  # a questionnaire begun and never sent
     return records
@@ -240,6 +259,10 @@ def alices_records(pk):
         "reminders": Reminder.objects.filter(patient_id=pk).count(),
         "waitlist": WaitlistEntry.objects.filter(patient_id=pk).count(),
         "offers": WaitlistOffer.objects.filter(entry__patient_id=pk).count(),
+        "session records": SessionRecord.objects.filter(appointment__patient_id=pk).count(),
+        "test patches": TestPatch.objects.filter(patient_id=pk).count(),
+        "photos": ClinicalPhoto.objects.filter(patient_id=pk).count(),
+        "photo consents": PhotoConsent.objects.filter(patient_id=pk).count(),
         "person": User.objects.filter(pk=pk).count(),
     }
 
@@ -252,7 +275,7 @@ def erased(manager, alice, records):
 
 
 def test_what_was_kept_is_purged_by_the_daily_task_once_the_retention_period_is_over(
-    erased, records, bob, doctor, receptionist
+    erased, records, bob, doctor, receptionist, django_capture_on_commit_callbacks
 ):
     # Bob's course, two hours after Alice's on the same days.
     bobs = build(bob, doctor=doctor, staff=receptionist, clinic=records.clinic, later=1)
@@ -263,9 +286,13 @@ def test_what_was_kept_is_purged_by_the_daily_task_once_the_retention_period_is_
         assert purge_erased_patients() == 0
     assert alices_records(erased.pk) == before
 
-    with time_machine.travel(utc(2035, 3, 11, 3), tick=False):  # the next night's run
+    with (
+        time_machine.travel(utc(2035, 3, 11, 3), tick=False),  # the next night's run
+        django_capture_on_commit_callbacks(execute=True),  # the photos' files go on commit
+    ):
         assert purge_erased_patients() == 1
     assert not any(alices_records(erased.pk).values())
+    assert not [path for path in records.photo_dir.rglob("*") if path.is_file()]  # the files
     # Nothing of anyone else's is touched.
     assert Appointment.objects.filter(patient=bob).count() == len(bobs.courses[0])
     assert TreatmentPlan.objects.filter(patient=bob).exists()
