@@ -179,6 +179,9 @@ class SessionRecord(LaserParameters):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the saves: a form carries the number it was opened on, so that a doctor's save
+    # never silently undoes another's made meanwhile.
+    saves = models.PositiveIntegerField(default=0)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

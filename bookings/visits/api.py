@@ -17,7 +17,15 @@ from ninja.errors import HttpError
 from pydantic import BaseModel, ConfigDict
 
 from bookings.models import AdverseEventKind, Appointment, SessionRecord
-from bookings.visits.records import CLINICAL, EDITABLE, RecordLocked, record_save, record_sign
+from bookings.visits.records import (
+    CLINICAL,
+    EDITABLE,
+    RecordChanged,
+    RecordLocked,
+    record_save,
+    record_sign,
+    record_version,
+)
 from clinic.api_auth import api_auth, refusals
 from clinic.audit import audit_record
 from clinic.roles import has_role
@@ -53,6 +61,11 @@ class RecordIn(BaseModel):
     aftercare_given: str | None = None
     notes: str | None = None
     flag_reason: str | None = None
+    version: str | None = Field(
+        None,
+        description="The `version` of the record as last read: a record saved since answers "
+        "409 instead of being overwritten. Left out, the write applies as it is.",
+    )
     adverse_events: list[AdverseEventIn] | None = Field(
         None, max_length=10, description="Replaces the draft's adverse events when given."
     )
@@ -68,6 +81,7 @@ class AdverseEventOut(Schema):
 class RecordOut(Schema):
     appointment: int
     status: str
+    version: str = Field(description="Send it back with a PUT to refuse overwriting others.")
     signed_at: datetime | None
     values: dict[str, Any] = Field(description="Each field of the record and its value.")
     flags: list[dict[str, str]]
@@ -84,6 +98,7 @@ def _out(record: SessionRecord) -> dict[str, Any]:
     return {
         "appointment": record.appointment_id,
         "status": record.status,
+        "version": record_version(record),
         "signed_at": record.signed_at,
         "values": {name: _shown(name, getattr(record, name)) for name in EDITABLE},
         "flags": record.flags,
@@ -108,7 +123,7 @@ def _shown(name: str, value: Any) -> Any:
 
 
 def _refused(error: ValidationError) -> HttpError:
-    if isinstance(error, RecordLocked):
+    if isinstance(error, RecordLocked | RecordChanged):
         return HttpError(409, error.messages[0])
     return HttpError(422, " ".join(error.messages))
 
@@ -134,12 +149,17 @@ def record_put(request: HttpRequest, appointment_id: int, body: RecordIn) -> dic
     appointment = _visit(request, appointment_id)
     values = body.model_dump(exclude_unset=True)
     events = values.pop("adverse_events", None)
+    version = values.pop("version", None)
     values = {
         name: ("" if value is None and _is_text(name) else value) for name, value in values.items()
     }
     try:
         record = record_save(
-            appointment=appointment, by=request.user, values=values, adverse_events=events
+            appointment=appointment,
+            by=request.user,
+            values=values,
+            adverse_events=events,
+            version=version,
         )
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from None

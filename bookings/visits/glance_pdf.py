@@ -162,7 +162,9 @@ def _table(glance: CourseGlance) -> Table:
         if row.no_show:
             style.append(("BACKGROUND", (0, index), (3, index), NO_SHOW_BACKGROUND))
         data.append(cells)
-    return Table(data, colWidths=WIDTHS, repeatRows=1, style=TableStyle(style))
+    # A row taller than a page (many long adverse-event notes) is split across pages, not a
+    # LayoutError.
+    return Table(data, colWidths=WIDTHS, repeatRows=1, splitInRow=1, style=TableStyle(style))
 
 
 def _legend() -> Paragraph:

@@ -49,12 +49,21 @@ def fitzpatrick_of(patient: User) -> int | None:
     return int(value) if value else None
 
 
-def tolerated_patch(patient_id: int) -> TestPatch | None:
-    return (
-        TestPatch.objects.filter(patient_id=patient_id, outcome=PatchOutcome.TOLERATED)
-        .order_by("-read_at")
+def tolerated_patch(patient_id: int, fitzpatrick: int) -> TestPatch | None:
+    """The patient's latest reading, if it was tolerated and read no sooner than this skin type
+    asks (a patch typed as a lighter skin and read at 24 hours does not count). A later
+    reaction closes the gate again."""
+    latest = (
+        TestPatch.objects.filter(patient_id=patient_id, read_at__isnull=False)
+        .order_by("-read_at", "-id")
         .first()
     )
+    if latest is None or latest.outcome != PatchOutcome.TOLERATED or latest.read_at is None:
+        return None
+    waited = latest.read_at - latest.applied_at
+    if waited < read_after(max(latest.fitzpatrick, fitzpatrick)):
+        return None
+    return latest
 
 
 def patch_gate(appointment: Appointment) -> str:
@@ -66,7 +75,7 @@ def patch_gate(appointment: Appointment) -> str:
     if fitzpatrick < GATED_FROM_FITZPATRICK:
         return ""
     first = not SessionRecord.objects.filter(appointment__plan_id=plan.pk, status="signed").exists()
-    if not first or tolerated_patch(appointment.patient_id) is not None:
+    if not first or tolerated_patch(appointment.patient_id, fitzpatrick) is not None:
         return ""
     return (
         f"Skin type {_roman(fitzpatrick)}: the first treatment needs a test patch read as "
@@ -101,6 +110,15 @@ def patch_place(
     unknown = set(values) - set(PARAMETERS)
     if unknown:
         raise ValidationError(f"These are not laser settings: {sorted(unknown)}.")
+    planned = fitzpatrick_of(patient)
+    if planned is not None and fitzpatrick < planned:
+        raise ValidationError(
+            {
+                "fitzpatrick": f"The patient's course was planned for skin type "
+                f"{_roman(planned)}: record the patch with that type or a darker one (a "
+                "doctor corrects the plan's skin type on the plan page)."
+            }
+        )
     patch = TestPatch(
         patient=patient,
         device=device,

@@ -182,8 +182,12 @@ def photo_prepare(upload: File[bytes], *, max_bytes: int) -> PreparedPhoto:
             f"The photo has more than the {MAX_PIXELS // 1_000_000} megapixels the clinic "
             "accepts. Use the phone's standard camera mode."
         ) from error
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as error:
-        # What Pillow raises for a truncated or corrupt file, whichever part of it is broken.
+    except (
+        OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
+        ZeroDivisionError, struct.error,
+    ) as error:  # fmt: skip
+        # What Pillow raises for a truncated or corrupt file, whichever part of it is broken (a
+        # malformed EXIF rational fails in exif_transpose with a TypeError, found by fuzzing).
         raise ValidationError(DAMAGED) from error
     content_type, extension, out_format = FORMATS[found]
     image = _normalised(_to_srgb(decoded), out_format)

@@ -53,6 +53,7 @@ from bookings.visits.proposals import proposal_decide
 from bookings.visits.records import (
     CLINICAL,
     EDITABLE,
+    RecordChanged,
     changes,
     prefill,
     previous_record,
@@ -61,6 +62,7 @@ from bookings.visits.records import (
     record_problem,
     record_save,
     record_sign,
+    record_version,
 )
 from clinic.audit import audit_record
 from clinic.models import User
@@ -199,6 +201,7 @@ def _staff_page(
         "protocol": protocol_for(appointment) if clinical else None,
         "addendum_form": addendum_form or (AddendumForm() if doctor else None),
         "proposals": proposals,
+        "version": record_version(record),
         "open_proposals": [p for p in proposals if p.status == ProposalStatus.OPEN],
         "decision_form": DecisionForm(),
         **(_card(appointment, previous) if clinical else {}),
@@ -260,9 +263,13 @@ def visit_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
             by=request.user,
             values={name: form.cleaned_data[name] for name in EDITABLE},
             adverse_events=adverse_events_of(formset),
+            version=request.POST.get("version"),
         )
         if request.POST.get("action") == "sign":
             record_sign(record=record, by=request.user)
+    except RecordChanged as error:
+        messages.error(request, error.messages[0])
+        return _staff_page(request, appointment, _record_of(appointment), status=409)
     except ValidationError as error:
         _errors_to_form(form, error)
         status = 409 if record is not None and record.is_signed else 400

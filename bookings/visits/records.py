@@ -67,7 +67,23 @@ REQUIRED_TO_SIGN = (
     "aftercare_given",
 )
 DEFAULT_FLUENCE_RISE_PERCENT = 20
+TOOK_PLACE = (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
 DEFAULT_PASSES_RISE = 1
+
+
+class RecordChanged(ValidationError):
+    """Someone saved the record since this form was opened: saving would undo their changes."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Another doctor saved this record while you were editing it, so your changes were "
+            "not saved. The page now shows theirs: make your changes again."
+        )
+
+
+def record_version(record: SessionRecord | None) -> str:
+    """What a form carries to show which state of the record it was opened on."""
+    return str(record.saves) if record is not None else ""
 
 
 class RecordLocked(ValidationError):
@@ -91,8 +107,12 @@ def is_treatment(appointment: Appointment) -> bool:
 def previous_record(appointment: Appointment) -> SessionRecord | None:
     """The record of the course's session before this one (the latest earlier session that has
     one), or, outside a course, the patient's last record on the same device."""
-    records = SessionRecord.objects.select_related("appointment").exclude(
-        appointment_id=appointment.pk
+    # Only visits that took place: a draft written ahead for a visit later cancelled is no
+    # base for the next session's settings or flags.
+    records = (
+        SessionRecord.objects.select_related("appointment")
+        .exclude(appointment_id=appointment.pk)
+        .filter(appointment__status__in=TOOK_PLACE)
     )
     if appointment.plan_id is not None and appointment.session_number:
         records = records.filter(
@@ -271,9 +291,12 @@ def record_save(
     by: User,
     values: dict[str, Any],
     adverse_events: list[dict[str, Any]] | None = None,
+    version: str | None = None,
 ) -> SessionRecord:
     """Create or update the visit's draft record with `values` (fields of EDITABLE); the
-    adverse events, when given, replace the draft's. A signed record refuses."""
+    adverse events, when given, replace the draft's. A signed record refuses. With `version`
+    (record_version of the record the form was opened on), a record saved since is refused
+    rather than overwritten."""
     _doctor(by)
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     problem = record_problem(appointment)
@@ -284,11 +307,14 @@ def record_save(
         record = SessionRecord(appointment=appointment, created_by=by, **prefill(appointment))
     elif record.is_signed:
         raise RecordLocked()
+    if version is not None and version != record_version(record if record.pk else None):
+        raise RecordChanged()
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"These are not fields of a session record: {sorted(unknown)}.")
     for name, value in values.items():
         setattr(record, name, value)
+    record.saves += 1
     _clean(record)
     current = {name: getattr(record, name) for name in PARAMETERS}
     record.flags = flags_for(current, previous_record(appointment), protocol_for(appointment))
@@ -330,6 +356,8 @@ def record_sign(*, record: SessionRecord, by: User, now: datetime | None = None)
     record.signed_by = by
     record.signed_at = now
     record.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    if appointment.plan is not None:
+        appointment.plan.refresh_from_db()  # completing the last session closed the course
     for event in record.adverse_events.all():
         proposals_from(event, appointment=appointment)
     return record

@@ -436,3 +436,16 @@ def test_a_course_with_no_sessions_still_makes_a_pdf(plan, doctor):
     response = pdf(doctor, plan)
     assert response.status_code == 200
     assert b"No session of this course is booked" in response.content
+
+
+def test_a_row_taller_than_a_page_is_split_not_a_500(plan, recorded, doctor):
+    """Found in review: five adverse events with long notes made one row taller than a page,
+    and ReportLab's LayoutError a 500."""
+    record = recorded[2].record
+    AdverseEvent.objects.bulk_create(
+        AdverseEvent(record=record, kind="erythema", grade=1, note="spreading redness " * 16)
+        for _ in range(10)
+    )
+    response = pdf(doctor, plan)
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -169,6 +170,11 @@ BAD_FILES = {
     "a truncated JPEG": (phone_jpeg((800, 600))[:3000], "damaged or incomplete"),
     "an empty file": (b"", "empty"),
     "text": (b"hello, this is not an image at all", "not a photo"),
+    # Found by fuzzing: an EXIF orientation rational Pillow's exif_transpose cannot read.
+    "a JPEG with malformed EXIF": (
+        (Path(__file__).parent / "files" / "malformed-exif.jpg").read_bytes(),
+        "damaged or incomplete",
+    ),
     "a HEIC photo": (
         b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200,
         "Send it as JPEG",

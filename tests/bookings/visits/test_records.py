@@ -476,3 +476,128 @@ def test_the_course_page_links_to_the_course_record(alice_course, alice, doctor)
     for person in (alice, doctor):
         page = client_for(person).get(reverse("course-detail", args=[plan.pk])).content.decode()
         assert reverse("course-record", args=[plan.pk]) in page
+
+
+# Found in review
+
+
+def test_a_second_doctors_older_form_does_not_overwrite_the_first_doctors_save(
+    alice_course, doctor
+):
+    first = alice_course[0]
+    page = reverse("visit-record", args=[first.pk])
+    with during(first):
+        client = client_for(doctor)
+        client.post(page, form_data())  # the draft exists
+        opened = str(SessionRecord.objects.get().saves)
+        # A saves a blister; B then sends the form they opened before A's save.
+        response = client.post(
+            page,
+            form_data(
+                version=opened, immediate_response="Blister on the left cheek",
+                **{"adverse-0-kind": "blistering", "adverse-0-grade": "2"},
+            ),
+        )  # fmt: skip
+        assert response.status_code == 302
+        response = client.post(page, form_data(version=opened, immediate_response=""))
+    assert response.status_code == 409
+    assert "Another doctor saved this record" in response.content.decode()
+    record = SessionRecord.objects.get()
+    assert record.immediate_response == "Blister on the left cheek"
+    assert [e.kind for e in record.adverse_events.all()] == ["blistering"]
+
+
+def test_the_api_refuses_a_write_on_a_record_saved_since_it_was_read(alice_course, doctor):
+    first = alice_course[0]
+    url = f"/api/records/{first.pk}"
+    with during(first):
+        client = client_for(doctor)
+        read = client.put(url, json.dumps({"notes": "a"}), "application/json").json()
+        client.put(url, json.dumps({"notes": "b"}), "application/json")
+        stale = json.dumps({"notes": "c", "version": read["version"]})
+        response = client.put(url, stale, "application/json")
+    assert response.status_code == 409
+    assert SessionRecord.objects.get().notes == "b"
+
+
+def test_a_patch_cannot_be_typed_as_lighter_skin_than_the_course_to_be_read_sooner(
+    darker_course, clinic, doctor
+):
+    first = darker_course[0]
+    with (
+        time_machine.travel(first.starts_at - timedelta(days=3), tick=False),
+        pytest.raises(Exception, match="planned for skin type V"),
+    ):
+        patch_place(
+            patient=first.patient, device=clinic.devices[0], area="jaw", fitzpatrick=1,
+            values={"wavelength_nm": 1064, "fluence_j_cm2": Decimal("1.5")}, by=doctor,
+        )  # fmt: skip
+
+
+def test_a_patch_read_sooner_than_the_courses_skin_type_asks_does_not_open_the_gate(
+    darker_course, clinic, doctor
+):
+    first = darker_course[0]
+    placed = first.starts_at - timedelta(days=3)
+    # Made directly: a patch recorded before the course was planned, as type II, read at 25h.
+    TestPatch.objects.create(
+        patient=first.patient, device=clinic.devices[0], area="jaw", fitzpatrick=2,
+        applied_at=placed, applied_by=doctor, read_at=placed + timedelta(hours=25),
+        read_by=doctor, outcome="tolerated", wavelength_nm=1064, fluence_j_cm2="1.5",
+    )  # fmt: skip
+    with during(first), pytest.raises(Exception, match="test patch"):
+        record_save(appointment=first, by=doctor, values=SETTINGS)
+
+
+def test_a_later_reaction_closes_the_gate_again(darker_course, clinic, doctor):
+    first = darker_course[0]
+    placed = first.starts_at - timedelta(days=6)
+    values = {"wavelength_nm": 1064, "fluence_j_cm2": Decimal("1.5")}
+    with time_machine.travel(placed, tick=False):
+        tolerated = patch_place(
+            patient=first.patient, device=clinic.devices[0], area="jaw", fitzpatrick=5,
+            values=values, by=doctor,
+        )  # fmt: skip
+    with time_machine.travel(placed + timedelta(hours=48), tick=False):
+        patch_read(patch=tolerated, outcome="tolerated", by=doctor)
+        reaction = patch_place(
+            patient=first.patient, device=clinic.devices[0], area="neck", fitzpatrick=5,
+            values=values | {"fluence_j_cm2": Decimal("2.5")}, by=doctor,
+        )  # fmt: skip
+    with time_machine.travel(placed + timedelta(hours=96), tick=False):
+        patch_read(patch=reaction, outcome="reaction", note="Blistered", by=doctor)
+    with during(first), pytest.raises(Exception, match="test patch"):
+        record_save(appointment=first, by=doctor, values=SETTINGS)
+
+
+def test_a_cancelled_visits_draft_is_no_base_for_the_next_session(alice_course, doctor):
+    first, second, third = alice_course[0], alice_course[1], alice_course[2]
+    signed(first, doctor)  # 2.00
+    with during(first):
+        record_save(appointment=second, by=doctor, values={"fluence_j_cm2": Decimal("4.00")})
+    second.status = AppointmentStatus.CANCELLED
+    second.save()
+    with during(third):
+        record = record_save(
+            appointment=third, by=doctor, values=SETTINGS | {"fluence_j_cm2": Decimal("4.00")}
+        )
+    assert [flag["field"] for flag in record.flags] == ["fluence_j_cm2"]  # against 2.00
+
+
+def test_an_adverse_event_at_the_last_session_proposes_nothing_for_the_closed_course(
+    clinic, alice, doctor
+):
+    with time_machine.travel(FIRST - timedelta(days=10), tick=False):
+        plan = plan_create(patient=alice, intake=intake())
+        plan = plan_adjust(plan=plan, doctor=doctor, reason="two", window=WINDOW, sessions=2)
+        course = book_course(clinic, plan_approve(plan=plan, doctor=doctor))
+    signed(course[0], doctor)
+    with during(course[1]):
+        record = record_save(
+            appointment=course[1], by=doctor, values=SETTINGS,
+            adverse_events=[{"kind": "scarring", "grade": 1}],
+        )  # fmt: skip
+        record_sign(record=record, by=doctor)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.COMPLETED
+    assert not PlanProposal.objects.exists()
