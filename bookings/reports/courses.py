@@ -16,8 +16,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connections
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Abs, Lag, TruncDate
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Abs, Cast, Coalesce, Lag, TruncDate
 from django.utils import timezone
 
 from bookings.calendars.availability import clinic_zone
@@ -26,7 +39,7 @@ from bookings.reports.period import Period
 from bookings.reports.sql import AddDays, DaysBetween, local_date
 from bookings.reports.tables import COUNT, DAYS, SHARE, TEXT, Chart, Column, Report, Table, share
 from clinic.models import Intake, IntakeStatus
-from planner.models import APPROVED_STATUSES, PlanStatus, TreatmentPlan
+from planner.models import APPROVED_STATUSES, PlanRevision, PlanStatus, TreatmentPlan
 
 TOOK_PLACE = [AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED]
 STARTED_BY = (
@@ -164,6 +177,22 @@ def _drop_off(period: Period) -> Table:
     )
 
 
+def window_then(key: str) -> Coalesce:
+    """One bound of the course's window as it stood when the session took place: from the last
+    revision of the plan made by then (its `after` snapshot), else the plan's own. So a course
+    re-windowed after an adverse event does not count its earlier gaps against the new window,
+    as the course record (bookings/visits/glance.py) does not either."""
+    then = (
+        PlanRevision.objects.filter(
+            plan_id=OuterRef("plan_id"), created_at__lte=OuterRef("starts_at")
+        )
+        .order_by("-created_at", "-id")
+        .annotate(bound=Cast(KT(f"after__{key}"), IntegerField()))
+        .values("bound")[:1]
+    )
+    return Coalesce(Subquery(then), F(f"plan__{key}"), output_field=IntegerField())
+
+
 def _gaps(period: Period) -> Table:
     """Each session that took place, with the day of the course's session before it (LAG over
     the course's sessions in order), summed per month."""
@@ -177,9 +206,9 @@ def _gaps(period: Period) -> Table:
             Lag("day"), partition_by=[F("plan_id")], order_by=F("session_number").asc()
         ),
         gap=DaysBetween(F("day"), F("previous")),
-        shortest=F("plan__interval_min_days"),
-        longest=F("plan__interval_max_days"),
-        distance=Abs(F("gap") - F("plan__interval_ideal_days")),
+        shortest=window_then("interval_min_days"),
+        longest=window_then("interval_max_days"),
+        distance=Abs(F("gap") - window_then("interval_ideal_days")),
     )
     per_month = _sum_gaps_by_month(
         sessions.annotate(month=Period(period.first, period.last, "month").trunc("starts_at")),
@@ -215,7 +244,8 @@ def _gaps(period: Period) -> Table:
         note=(
             "A gap is the days between two consecutive sessions of a course that took place. "
             "It is inside the window when it is neither shorter than the course's shortest gap "
-            "nor longer than its longest, as the course stands now."
+            "nor longer than its longest, as the course's window stood when the later session "
+            "took place (a window lengthened after an adverse event counts from then on)."
         ),
     )
 

@@ -21,6 +21,8 @@ from bookings.reports.courses import courses_at_risk, courses_report
 from bookings.reports.period import Period
 from clinic.models import Intake, IntakeStatus
 from planner.models import PlanStatus
+from planner.rules import Window
+from planner.services import plan_adjust
 from tests.bookings.clinics import local, make_clinic, utc
 from tests.bookings.reports.world import course, days_after
 
@@ -143,3 +145,14 @@ def test_a_course_that_took_all_its_sessions_or_is_stopped_is_not_at_risk(db, al
     stopped = course(clinic, alice, doctor, [date(2027, 4, 27)], status=PlanStatus.STOPPED)
     assert stopped.status == PlanStatus.STOPPED
     assert list(courses_at_risk()) == []
+
+
+def test_a_gap_counts_against_the_window_it_had_not_one_set_later(db, alice, doctor):
+    """Found in review: after an adverse event lengthened a course's window, its earlier gaps,
+    inside the window they had, were counted as outside (the course record said inside)."""
+    clinic = make_clinic()
+    with time_machine.travel(utc(2027, 2, 20), tick=False):
+        plan = course(clinic, alice, doctor, days_after(date(2027, 3, 1), 21))  # in 14-28
+    with time_machine.travel(utc(2027, 4, 1), tick=False):
+        plan_adjust(plan=plan, doctor=doctor, reason="PIH", window=Window(28, 42, 56))
+    assert rows(courses_report(SPRING), "gaps")["Mar 2027"] == [1, 1, 0, 1.0, 0.0]
