@@ -41,6 +41,7 @@ from bookings.reports.clinic_settings import (
     WorkingHoursForm,
     WorkingHoursFormSet,
 )
+from bookings.reports.period import EARLIEST, LATEST
 from clinic.audit import audit_record_many
 from clinic.models import User
 from clinic.roles import Role
@@ -184,6 +185,17 @@ class ClosureForm(forms.ModelForm):
         if ends_on < starts_on:
             # On the field, so the model's check constraint (which says only its name) is skipped.
             self.add_error("ends_on", "The closure must end after it starts.")
+            return cleaned
+        # A far date means "until further notice"; past 2099 the date arithmetic overflows.
+        for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+            if not EARLIEST <= day <= LATEST:
+                self.add_error(
+                    name,
+                    f"Choose a day between {EARLIEST:%d %b %Y} and {LATEST:%d %b %Y}. For a "
+                    f"closure until further notice, {LATEST:%d %b %Y} will do: bookings open "
+                    "only a year ahead.",
+                )
+        if self.errors:
             return cleaned
         visits = visits_on_days(starts_on, ends_on)
         if visits and not cleaned.get("close_anyway"):

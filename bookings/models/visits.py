@@ -349,6 +349,7 @@ class TestPatch(LaserParameters):
 
     class Meta:
         ordering = ["-applied_at", "-id"]
+        verbose_name_plural = "test patches"
         constraints = [
             models.CheckConstraint(
                 condition=Q(read_at__isnull=True, outcome="")

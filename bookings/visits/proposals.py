@@ -80,6 +80,15 @@ def proposals_from(event: AdverseEvent, *, appointment: Appointment) -> list[Pla
     for change in _proposed(event, plan, done):
         kind = change["kind"]
         window = change.get("window")
+        waiting = PlanProposal.objects.filter(
+            plan=plan,
+            status=ProposalStatus.OPEN,
+            kind=kind,
+            sessions=change.get("sessions"),
+            interval_min_days=window.min_days if window else None,
+        )
+        if waiting.exists():  # the same change already awaits the doctor (another event's)
+            continue
         reason = (
             f"{event.get_kind_display()} ({event.get_grade_display().lower()}) after session "
             f"{appointment.session_number}: {WHY[kind]}"

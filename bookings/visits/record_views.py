@@ -93,7 +93,8 @@ def _record_of(appointment: Appointment) -> SessionRecord | None:
 
 
 def window_position(appointment: Appointment, today: date) -> dict[str, Any] | None:
-    """Where today falls in the session's window from the session before."""
+    """Where `today` (the visit's own day, on its card) falls in the session's window from the
+    session before."""
     window = move_window(appointment)
     if window is None or appointment.plan is None:
         return None
@@ -133,7 +134,7 @@ def _card(appointment: Appointment, previous: SessionRecord | None) -> dict[str,
             .order_by("-uploaded_at", "-id")[:4]
         )
     return {
-        "window": window_position(appointment, local_day(timezone.now())),
+        "window": window_position(appointment, local_day(appointment.starts_at)),
         "previous": previous,
         "course_events": course_events,
         "latest_photos": photos,
@@ -266,7 +267,7 @@ def visit_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
             version=request.POST.get("version"),
         )
         if request.POST.get("action") == "sign":
-            record_sign(record=record, by=request.user)
+            record = record_sign(record=record, by=request.user)
     except RecordChanged as error:
         messages.error(request, error.messages[0])
         return _staff_page(request, appointment, _record_of(appointment), status=409)

@@ -84,6 +84,19 @@ def test_a_closure_that_ends_before_it_starts_is_refused_in_a_sentence(manager, 
     assert not Closure.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"), [("2026-12-10", "9999-12-31"), ("9999-12-30", "9999-12-31")]
+)
+def test_a_closure_to_the_end_of_time_is_refused_in_a_sentence_not_a_500(
+    manager, db, starts_on, ends_on
+):
+    """Found by trying the admin as a manager: "closed until further notice" typed as 9999."""
+    page = client_for(manager).post(ADD, closure(starts_on=starts_on, ends_on=ends_on))
+    assert page.status_code == 200
+    assert "For a closure until further notice, 31 Dec 2099 will do" in page.content.decode()
+    assert not Closure.objects.exists()
+
+
 def test_a_doctors_column_is_linked_to_a_doctors_login_never_a_patients(
     client, manager, doctor, alice
 ):

@@ -601,3 +601,17 @@ def test_an_adverse_event_at_the_last_session_proposes_nothing_for_the_closed_co
     plan.refresh_from_db()
     assert plan.status == PlanStatus.COMPLETED
     assert not PlanProposal.objects.exists()
+
+
+def test_signing_says_it_signed_and_the_card_judges_the_visits_own_day(alice_course, doctor):
+    """Found by trying it as a doctor: "Draft saved." after signing; and a visit booked on its
+    ideal day showed in red as "28 days before the window opens", counted from today."""
+    first, second = alice_course[0], alice_course[1]
+    with during(first):
+        response = client_for(doctor).post(
+            reverse("visit-record", args=[first.pk]), form_data(action="sign"), follow=True
+        )
+    assert "Signed. The visit is recorded as completed." in response.content.decode()
+    with time_machine.travel(first.starts_at + timedelta(days=1), tick=False):
+        html = client_for(doctor).get(reverse("visit-record", args=[second.pk])).content.decode()
+    assert "is day 21 since the last session: inside the window" in html
