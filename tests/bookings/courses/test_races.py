@@ -71,5 +71,9 @@ def test_the_booking_page_posted_ten_times_at_once_books_once_and_answers_409(co
 
     outcomes = race(10, post)
     assert outcomes == ["booked"] * 10  # every request answered (none raised)
-    assert sorted(statuses) == [302] + [409] * 9, statuses
-    assert Appointment.objects.filter(plan=plan).count() == plan.sessions
+    # One books (302 to the course). The others either raced it (409), or, on a loaded machine
+    # where SQLite's write lock queued them behind its commit, found the course booked when they
+    # began and were sent to its page (302) without booking anything.
+    assert set(statuses) <= {302, 409}, statuses
+    assert 302 in statuses, statuses
+    assert Appointment.objects.filter(plan=plan).count() == plan.sessions  # booked once
