@@ -281,3 +281,7 @@ def reminders_dispatch() -> Timed:
         }
 
     return dispatch
+
+
+# The manager's reports over a year of their own clinic (bookings/reports/benchmarks.py).
+from bookings.reports import benchmarks as _reports  # noqa: E402, F401
