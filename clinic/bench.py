@@ -5,13 +5,18 @@ registered function sets up its data and returns the callable to time; the harne
 `runs` times, counts its SQL queries on one extra run, and reports median and p95. A benchmark
 of other processes (a worker) skips the query count (`count_queries=False`), and its callable
 may return a dict of its own figures (messages per second, say), added to the report.
+
+A setup that must leave the database as it found it (its own clinic made active for a while, the
+bookings of a load test taken away) is a generator: it yields the callable, and the code after
+the yield runs once the timing is done, whatever happened. A benchmark too slow for every run
+(`explicit=True`) runs only when named (`make bench BENCH=load`).
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,17 +25,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 Timed = Callable[[], object]
+Setup = Callable[[], Timed] | Callable[[], Generator[Timed, None, None]]
 
 
 @dataclass(frozen=True)
 class Benchmark:
     name: str
-    setup: Callable[[], Timed]
+    setup: Setup
     runs: int
     warmup: int
     # Another benchmark's name: the report gives this one's median as a multiple of that one's.
     compare_to: str | None = None
     count_queries: bool = True
+    explicit: bool = False  # only when asked for by name: too slow for every `make bench`
 
 
 REGISTRY: dict[str, Benchmark] = {}
@@ -43,8 +50,9 @@ def benchmark(
     warmup: int = 5,
     compare_to: str | None = None,
     count_queries: bool = True,
-) -> Callable[[Callable[[], Timed]], Callable[[], Timed]]:
-    def register(setup: Callable[[], Timed]) -> Callable[[], Timed]:
+    explicit: bool = False,
+) -> Callable[[Setup], Setup]:
+    def register(setup: Setup) -> Setup:
         if name in REGISTRY:
             raise ValueError(f"Two benchmarks are named {name!r}.")
         REGISTRY[name] = Benchmark(
@@ -54,10 +62,22 @@ def benchmark(
             warmup=warmup,
             compare_to=compare_to,
             count_queries=count_queries,
+            explicit=explicit,
         )
         return setup
 
     return register
+
+
+def selected(prefixes: list[str]) -> list[Benchmark]:
+    """The benchmarks whose names start with one of the prefixes, by name; with none, every
+    one but those that run only when named (explicit)."""
+    return [
+        bench
+        for name, bench in sorted(REGISTRY.items())
+        if any(name.startswith(prefix) for prefix in prefixes)
+        or (not prefixes and not bench.explicit)
+    ]
 
 
 def expect_ok(client: Client, url: str) -> Timed:
@@ -80,7 +100,20 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def run_benchmark(bench: Benchmark) -> dict[str, Any]:
-    timed = bench.setup()
+    made = bench.setup()
+    if not isinstance(made, Generator):
+        return _measure(bench, made)
+    try:
+        result = _measure(bench, next(made))
+    except BaseException:
+        made.close()  # a `finally` or `with` in the setup still cleans up
+        raise
+    for _ in made:  # the setup's code after its yield
+        pass
+    return result
+
+
+def _measure(bench: Benchmark, timed: Timed) -> dict[str, Any]:
     for _ in range(bench.warmup):
         timed()
     query_count = None

@@ -162,6 +162,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # A request reads its session from Redis, not the database, which keeps every session too:
+    # a restarted or flushed Redis logs nobody out, and Redis down fails no request
+    # (clinic/sessions.py: Django's cached_db, going on from the database meanwhile).
+    SESSION_ENGINE = "clinic.sessions"
 else:
     # Kombu's filesystem transport: a broker that needs no server, so the worker and beat run on
     # a laptop with nothing installed. Messages are files under var/broker.
@@ -179,6 +183,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+    # Sessions stay in the database (Django's default): a file cache is no quicker to read
+    # than SQLite, and every process (server, worker) sees the same sessions.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # Kombu does not create its folders; a fresh checkout has none.
     for _folder in ("queue", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)

@@ -3,10 +3,14 @@ check-in) and the clean conflict a lost race becomes."""
 
 from __future__ import annotations
 
+import functools
+from contextlib import nullcontext
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from bookings.appointments.events import announce_time_freed, announce_visit_withdrawn
@@ -17,11 +21,20 @@ from bookings.models import (
     Appointment,
     AppointmentStatus,
     BookingPolicy,
+    Reminder,
+    ReminderPolicy,
     Resource,
     ResourceKind,
     TreatmentType,
 )
-from bookings.reminders.services import reminders_cancelled, reminders_plan, reminders_withdraw
+from bookings.reminders.services import (
+    Contact,
+    reminders_cancelled,
+    reminders_contact,
+    reminders_due,
+    reminders_plan,
+    reminders_withdraw,
+)
 from clinic.models import User
 from clinic.roles import Role, has_role
 from planner.models import TreatmentPlan
@@ -64,12 +77,22 @@ def conflict(
 def check_start(starts_at: datetime, *, policy: BookingPolicy, now: datetime, notice: bool) -> None:
     """Refuse a start in the past, beyond the booking horizon, inside the minimum notice, or off
     the slot step."""
+    _check_time(starts_at, now=now)
+    _check_policy(starts_at, policy=policy, now=now, notice=notice)
+
+
+def _check_time(starts_at: datetime, *, now: datetime) -> None:
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": "A time needs its time zone."})
     if starts_at <= now:
         raise ValidationError({"starts_at": "That time has passed."})
     if starts_at > now + timedelta(days=BOOKING_HORIZON_DAYS):
         raise ValidationError({"starts_at": "Bookings open up to a year ahead."})
+
+
+def _check_policy(
+    starts_at: datetime, *, policy: BookingPolicy, now: datetime, notice: bool
+) -> None:
     if notice and starts_at < now + timedelta(minutes=policy.minimum_notice_minutes):
         hours = policy.minimum_notice_minutes / 60
         raise ValidationError(
@@ -100,15 +123,15 @@ def appointment_book(
     window: courses.services.course_session_book). `device_or_room` holds the visit to that
     laser or room (booked from its column on the desk).
 
-    The calendars are read and written in one transaction. On SQLite the transaction is
-    IMMEDIATE, so writers queue and the read is authoritative; on PostgreSQL two bookings may
-    read the same free time, and the exclusion constraints refuse the loser's insert. A loser
-    that only lost a resource tries again on the calendar as it is now (the next free room,
-    say); one that lost the time itself, or whose patient was booked meanwhile, gets
-    SlotUnavailable.
+    One read (the calendars over that time, the booking policy and the patient's own visits)
+    chooses the resources; one write books them with the visit's reminders (one statement on
+    PostgreSQL). The read only makes the first try likely to succeed: the database's
+    constraints decide. A booking that lost only a resource to another at the same instant
+    tries again on the calendar as it is now (the next free room, say); one that lost the time
+    itself, or whose patient was booked meanwhile, gets SlotUnavailable.
     """
     now = now or timezone.now()
-    check_start(starts_at, policy=BookingPolicy.current(), now=now, notice=notice)
+    _check_time(starts_at, now=now)
     if doctor is not None and doctor.kind != ResourceKind.DOCTOR:
         raise ValidationError({"doctor": "Choose a doctor."})
     if device_or_room is not None:
@@ -125,39 +148,50 @@ def appointment_book(
     ends_at = starts_at + treatment_type.duration
     reserved_until = starts_at + treatment_type.reserved
     busy = "You already have an appointment then." if booked_by == patient else PATIENT_BUSY
+    contact: tuple[Contact | None, ReminderPolicy] | None = None
     for attempt in range(RESOURCE_TRIES):
+        calendar = load_calendar(
+            treatment_type,
+            span_start=starts_at,
+            span_end=reserved_until,
+            doctor=doctor,
+            patient_id=patient.pk,
+        )
+        _check_policy(starts_at, policy=calendar.policy, now=now, notice=notice)
+        if not calendar.patient_free(starts_at, ends_at):
+            raise ValidationError({"starts_at": busy})
+        chosen = calendar.free_at(
+            starts_at,
+            required={device_or_room.kind: device_or_room.pk} if device_or_room else None,
+            # Bookings racing for one instant each start from another laser and room (by
+            # patient), rather than all trying the first free one; a lost race moves on.
+            spread=patient.pk + attempt,
+        )
+        if chosen is None:
+            raise SlotUnavailable("That time is not free. Please choose another.")
+        appointment = Appointment(
+            patient=patient,
+            treatment_type=treatment_type,
+            doctor_id=chosen[ResourceKind.DOCTOR],
+            device_id=chosen.get(ResourceKind.DEVICE),
+            room_id=chosen.get(ResourceKind.ROOM),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reserved_until=reserved_until,
+            created_by=booked_by,
+            plan=plan,
+            session_number=session_number,
+        )
         try:
-            with transaction.atomic():
-                if (
-                    Appointment.objects.active()
-                    .filter(patient=patient, starts_at__lt=ends_at, ends_at__gt=starts_at)
-                    .exists()
-                ):
-                    raise ValidationError({"starts_at": busy})
-                calendar = load_calendar(
-                    treatment_type, span_start=starts_at, span_end=reserved_until, doctor=doctor
-                )
-                chosen = calendar.free_at(
-                    starts_at,
-                    required={device_or_room.kind: device_or_room.pk} if device_or_room else None,
-                )
-                if chosen is None:
-                    raise SlotUnavailable("That time is not free. Please choose another.")
-                appointment = Appointment.objects.create(
-                    patient=patient,
-                    treatment_type=treatment_type,
-                    doctor_id=chosen[ResourceKind.DOCTOR],
-                    device_id=chosen.get(ResourceKind.DEVICE),
-                    room_id=chosen.get(ResourceKind.ROOM),
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    reserved_until=reserved_until,
-                    created_by=booked_by,
-                    plan=plan,
-                    session_number=session_number,
-                )
-                reminders_plan([appointment], now=now)
+            if plan is not None:  # a course's messages are written from the course
+                with transaction.atomic():
+                    appointment.save(force_insert=True)
+                    reminders_plan([appointment], now=now)
                 return appointment
+            contact = contact or reminders_contact(patient.pk)
+            reminders = reminders_due([appointment], contact=contact[0], policy=contact[1], now=now)
+            _insert(appointment, reminders)
+            return appointment
         except (IntegrityError, OperationalError) as error:
             if not is_double_booking(error):
                 raise
@@ -170,6 +204,66 @@ def appointment_book(
                     patient_message=busy,
                 ) from None
     raise AssertionError("unreachable: the last try returns or raises")
+
+
+def _insert(appointment: Appointment, reminders: list[Reminder]) -> None:
+    """Write a new visit and its reminders, all or nothing. On PostgreSQL it is one statement
+    (the visit's insert feeds its id to the reminders' inserts), atomic on its own, or under a
+    savepoint inside a caller's transaction; elsewhere, a transaction of two inserts."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            appointment.save(force_insert=True)
+            Reminder.objects.bulk_create(reminders)
+        return
+    params = _values(appointment, skip="")
+    for reminder in reminders:
+        params += _values(reminder, skip="appointment_id")
+    atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with atomic, connection.cursor() as cursor:
+        cursor.execute(_visit_and_reminders_sql(len(reminders)), params)
+        (appointment.pk,) = cursor.fetchone()
+    appointment._state.adding = False
+    appointment._state.db = connection.alias
+
+
+def _columns(model: type[Model]) -> list[Field[Any, Any]]:
+    """The columns an insert of a new row of `model` writes: all but its generated id."""
+    meta = model._meta
+    return [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+
+
+def _values(row: Model, *, skip: str) -> list[Any]:
+    """A new row's values for its columns (but `skip`), as Django's own insert prepares them
+    (auto_now times set on the row)."""
+    return [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for field in _columns(type(row))
+        if field.attname != skip
+    ]
+
+
+@functools.cache
+def _visit_and_reminders_sql(reminders: int) -> str:
+    """One statement: the visit's INSERT ... RETURNING id, each reminder's INSERT ... SELECT
+    taking that id, then the id."""
+    quote = connection.ops.quote_name
+    visit = _columns(Appointment)
+    sql = [
+        f"WITH visit AS (INSERT INTO {quote(Appointment._meta.db_table)}"
+        f" ({', '.join(quote(f.column) for f in visit)})"
+        f" VALUES ({', '.join(['%s'] * len(visit))})"
+        f" RETURNING {quote(Appointment._meta.pk.column)})"
+    ]
+    columns = _columns(Reminder)
+    made = f"visit.{quote(Appointment._meta.pk.column)}"
+    values = ", ".join(made if f.attname == "appointment_id" else "%s" for f in columns)
+    for n in range(reminders):
+        sql.append(
+            f", reminder{n} AS (INSERT INTO {quote(Reminder._meta.db_table)}"
+            f" ({', '.join(quote(f.column) for f in columns)}) SELECT {values} FROM visit)"
+        )
+    sql.append(f" SELECT {quote(Appointment._meta.pk.column)} FROM visit")
+    return "".join(sql)
 
 
 CHECK_IN_EARLY = timedelta(hours=1)  # a patient may be checked in this long before the time

@@ -26,7 +26,7 @@ from bookings.appointments.services import (
     appointment_cancel,
     check_in_opens,
 )
-from bookings.calendars.availability import clinic_zone, free_slots, local_day_bounds
+from bookings.calendars.availability import clinic_zone, free_slots
 from bookings.calendars.ics import calendar_file
 from bookings.models import (
     Appointment,
@@ -57,19 +57,11 @@ def _slots_by_day(
         last_day=last,
         doctor=search.cleaned_data["doctor"],
         policy=policy,
+        patient_id=patient.pk,
     )
     zone = clinic_zone()
-    span_start, span_end = local_day_bounds(first, last, zone)
-    own = list(
-        Appointment.objects.active()
-        .filter(patient=patient, starts_at__lt=span_end, ends_at__gt=span_start)
-        .values_list("starts_at", "ends_at")
-    )
-    length = treatment_type.duration
     by_day: dict[date, list[datetime]] = defaultdict(list)
     for start in slots:
-        if any(begins < start + length and start < ends for begins, ends in own):
-            continue
         local = start.astimezone(zone)
         by_day[local.date()].append(local)
     return sorted(by_day.items())

@@ -10,6 +10,7 @@ kind; the intersection over the kinds it needs.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,9 @@ from bookings.calendars.sql import (
     APPOINTMENT,
     CLOSURE,
     HOURS,
+    PATIENT,
+    POLICY,
+    POLICY_FIELDS,
     RESOURCE,
     read_calendars,
 )
@@ -79,6 +83,8 @@ class Calendar:
     treatment_type: TreatmentType
     resources: dict[str, list[int]]  # kind -> ids of the resources able to serve
     starts: dict[int, list[Interval]]  # resource id -> when a reservation may start on it
+    policy: BookingPolicy  # the clinic's, as read with the calendars
+    patient_busy: list[Interval] = field(default_factory=list)  # the patient's own visits
     doctor: Resource | None = None
     lazy: bool = False
     read_days: list[tuple[date, date]] = field(default_factory=list)  # sorted, disjoint runs
@@ -94,12 +100,12 @@ class Calendar:
         if not missing:
             return
         zone = clinic_zone()
-        _, starts = _read(
+        read = _read(
             self.treatment_type,
             spans=[local_day_bounds(first, last, zone) for first, last in missing],
             doctor=self.doctor,
         )
-        for resource_id, spans in starts.items():
+        for resource_id, spans in read.starts.items():
             # New days never overlap days read before, and no reservation crosses midnight:
             # the two sorted lists only interleave (which sort() merges in linear time).
             existing = self.starts.setdefault(resource_id, [])
@@ -156,6 +162,11 @@ class Calendar:
             result = of_kind if result is None else intersect(result, of_kind)
         return result or []
 
+    def patient_free(self, starts_at: datetime, ends_at: datetime) -> bool:
+        """Whether the patient read with the calendar has no visit overlapping this time."""
+        start, end = _seconds(starts_at), _seconds(ends_at)
+        return not any(begins < end and start < ends for begins, ends in self.patient_busy)
+
     def free_at(
         self,
         starts_at: datetime,
@@ -163,10 +174,13 @@ class Calendar:
         *,
         required: Mapping[str, int] | None = None,
         preferred: Mapping[str, int] | None = None,
+        spread: int = 0,
     ) -> dict[str, int] | None:
         """The id of one free resource of each needed kind from `starts_at`, or None. A kind in
         `required` must be that resource; one in `preferred` is that resource when it is free
-        (a visit moved on the desk keeps its room if it can)."""
+        (a visit moved on the desk keeps its room if it can). Otherwise the first free one by
+        id; for a device or a room, with `spread`, the first from that place on, round the list
+        (so that bookings racing for the same time try different rooms)."""
         start = _seconds(starts_at)
         self._ensure_seconds(start, start + 1)
         required, preferred = required or {}, preferred or {}
@@ -176,6 +190,9 @@ class Calendar:
                 candidates = [required[kind]] if required[kind] in self.resources[kind] else []
             else:
                 candidates = self._of_kind(kind, doctor_id)
+                if spread and candidates and kind != ResourceKind.DOCTOR:
+                    turn = spread % len(candidates)
+                    candidates = [*candidates[turn:], *candidates[:turn]]
                 if preferred.get(kind) in candidates:
                     candidates = [preferred[kind], *candidates]
             found = next(
@@ -215,13 +232,21 @@ def aligned_starts(
         first = max(first, earliest)
         if first >= stop:
             continue
-        utc_offset = datetime.fromtimestamp(first, zone).utcoffset()
-        assert utc_offset is not None  # a ZoneInfo always knows its offset
-        offset = int(utc_offset.total_seconds())
+        offset = _utc_offset(first, zone)
         moment = -((-(first + offset)) // step) * step - offset
         while moment < stop:
             yield moment
             moment += step
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _utc_offset(moment: int, zone: ZoneInfo) -> int:
+    """The zone's offset from UTC, in seconds, at an instant. Intervals of free time start at
+    the same instants search after search (the hours, the ends of visits), so each is looked
+    up once."""
+    utc_offset = datetime.fromtimestamp(moment, zone).utcoffset()
+    assert utc_offset is not None  # a ZoneInfo always knows its offset
+    return int(utc_offset.total_seconds())
 
 
 def _join_runs(runs: list[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -264,15 +289,24 @@ def load_calendar(
     span_end: datetime,
     doctor: Resource | None = None,
     ignore_appointment: int | None = None,
+    patient_id: int | None = None,
 ) -> Calendar:
-    """Read the calendars between two instants: one query, whatever the span."""
-    resources, starts = _read(
+    """Read the calendars between two instants, with the booking policy and, given a patient,
+    their own visits then: one query, whatever the span."""
+    read = _read(
         treatment_type,
         spans=[(span_start, span_end)],
         doctor=doctor,
         ignore_appointment=ignore_appointment,
+        patient_id=patient_id,
     )
-    return Calendar(treatment_type=treatment_type, resources=resources, starts=starts)
+    return Calendar(
+        treatment_type=treatment_type,
+        resources=read.resources,
+        starts=read.starts,
+        policy=read.policy,
+        patient_busy=read.patient_busy,
+    )
 
 
 def open_calendar(
@@ -284,17 +318,74 @@ def open_calendar(
 ) -> Calendar:
     """A calendar that reads each local day when a question first touches it (see Calendar).
     It reads first_day..last_day at once, which also gives the resources able to serve."""
-    resources, starts = _read(
+    read = _read(
         treatment_type, spans=[local_day_bounds(first_day, last_day, clinic_zone())], doctor=doctor
     )
     return Calendar(
         treatment_type=treatment_type,
-        resources=resources,
-        starts=starts,
+        resources=read.resources,
+        starts=read.starts,
+        policy=read.policy,
         doctor=doctor,
         lazy=True,
         read_days=[(first_day, last_day)],
     )
+
+
+@dataclass
+class _Read:
+    """What one read of the calendars gives: who can serve, each one's working time and what
+    cuts into it (absences, reservations), the booking policy, the patient's own visits."""
+
+    resources: dict[str, list[int]]
+    kinds: list[str]  # those the treatment needs
+    working: dict[int, list[Interval]]  # shared by resources with the same weekly hours
+    cuts: dict[int, list[Interval]]
+    length: int  # seconds a reservation holds its resources
+    policy: BookingPolicy
+    patient_busy: list[Interval]
+
+    @property
+    def starts(self) -> dict[int, list[Interval]]:
+        """When a reservation may start on each resource needed, over the whole read."""
+        return {r: fitting_starts(self.working[r], self.cuts[r], self.length) for r in self.working}
+
+    def feasible(self) -> list[Interval]:
+        """The starts at which one resource of every kind needed is free (Calendar.
+        feasible_starts, for the whole read), pruned: the kind with the fewest resources is
+        worked out first, and each next kind only within the time the kinds before it left
+        (a room booked all day rules that day out for every doctor at once)."""
+        result: list[Interval] | None = None
+        for kind in sorted(self.kinds, key=lambda k: len(self.resources[k])):
+            if result is None:
+                bases = self.working
+            else:
+                # The time a start in `result` would hold: from it to its end.
+                held = merge((start, last + self.length - 1) for start, last in result)
+                within: dict[int, list[Interval]] = {}
+                bases = {}
+                for r in self.resources[kind]:
+                    shared = id(self.working[r])
+                    if shared not in within:
+                        within[shared] = intersect(self.working[r], held)
+                    bases[r] = within[shared]
+            of_kind = merge(
+                span
+                for r in self.resources[kind]
+                for span in fitting_starts(bases[r], self.cuts[r], self.length)
+            )
+            result = of_kind if result is None else intersect(result, of_kind)
+            if not result:
+                return []
+        return result or []
+
+
+def _policy(values: tuple[int, ...] | None) -> BookingPolicy:
+    """The booking policy from its row in the read (its other fields load if asked for); the
+    row is made, as BookingPolicy.current() does, if a new clinic has none yet."""
+    if values is None:
+        return BookingPolicy.current()
+    return BookingPolicy.from_db("default", ["id", *POLICY_FIELDS], [1, *values])
 
 
 def _read(
@@ -303,8 +394,10 @@ def _read(
     spans: list[tuple[datetime, datetime]],
     doctor: Resource | None = None,
     ignore_appointment: int | None = None,
-) -> tuple[dict[str, list[int]], dict[int, list[Interval]]]:
-    """Who can serve, and when a reservation may start on each, over sorted, disjoint spans."""
+    patient_id: int | None = None,
+) -> _Read:
+    """Who can serve, and when a reservation may start on each, over sorted, disjoint spans;
+    the booking policy; the patient's visits over the spans, given a patient."""
     zone = clinic_zone()
     first_day = spans[0][0].astimezone(zone).date()
     last_day = spans[-1][1].astimezone(zone).date()
@@ -315,8 +408,13 @@ def _read(
         last_day=last_day,
         doctor_id=doctor.pk if doctor else None,
         ignore_appointment=ignore_appointment,
+        patient_id=patient_id,
+        devices=treatment_type.needs_device,
+        rooms=treatment_type.needs_room,
     )
     resources: dict[str, list[int]] = {kind.value: [] for kind in ResourceKind}
+    policy: tuple[int, ...] | None = None
+    patient_busy: list[Interval] = []
     hours: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     closed: set[int] = set()  # days since 1970-01-01
     away: dict[int, list[Interval]] = defaultdict(list)
@@ -337,11 +435,21 @@ def _read(
             resources[kind].append(resource_id)
         elif tag == CLOSURE:
             closed.update(range(a, b + 1))
+        elif tag == POLICY:
+            policy = (a, b, c, d)
+        elif tag == PATIENT:
+            patient_busy.append((c, d))
         else:
             away[resource_id].append((a, b))
     for key in resources:
         resources[key].sort()
-    wanted = {r for group in resources.values() for r in group}
+    # Only the kinds the treatment needs are worked out (a laser session with no room: no room).
+    needed = {ResourceKind.DOCTOR.value}
+    if treatment_type.needs_device:
+        needed.add(ResourceKind.DEVICE.value)
+    if treatment_type.needs_room:
+        needed.add(ResourceKind.ROOM.value)
+    wanted = {r for kind in needed for r in resources[kind]}
 
     # Each local day's opening hours become UTC seconds through the zone, day by day, so a
     # daylight-saving change moves the UTC instants and never the local times.
@@ -366,8 +474,8 @@ def _read(
 
     # Resources mostly share their weekly hours: build each distinct week's intervals once.
     working_for: dict[tuple[tuple[int, tuple[tuple[int, int], ...]], ...], list[Interval]] = {}
-    length = int(treatment_type.reserved.total_seconds())
-    starts: dict[int, list[Interval]] = {}
+    working: dict[int, list[Interval]] = {}
+    cuts_of: dict[int, list[Interval]] = {}
     for resource_id in wanted:
         week = hours.get(resource_id, {})
         pattern = tuple(sorted((weekday, tuple(sorted(spans))) for weekday, spans in week.items()))
@@ -382,8 +490,17 @@ def _read(
         cuts = sorted(busy.get(resource_id, []))
         if resource_id in away:
             cuts = merge([*cuts, *away[resource_id]])
-        starts[resource_id] = fitting_starts(working_for[pattern], cuts, length)
-    return resources, starts
+        working[resource_id] = working_for[pattern]
+        cuts_of[resource_id] = cuts
+    return _Read(
+        resources=resources,
+        kinds=[kind for kind in ResourceKind if kind.value in needed],
+        working=working,
+        cuts=cuts_of,
+        length=int(treatment_type.reserved.total_seconds()),
+        policy=_policy(policy),
+        patient_busy=patient_busy,
+    )
 
 
 def free_slots(
@@ -394,22 +511,29 @@ def free_slots(
     doctor: Resource | None = None,
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
+    patient_id: int | None = None,
 ) -> list[datetime]:
     """Every bookable start time (UTC) from `first_day` to `last_day`, local dates inclusive,
-    on the clinic's slot step, no sooner than the minimum notice."""
-    policy = policy or BookingPolicy.current()
+    on the clinic's slot step, no sooner than the minimum notice (the policy read with the
+    calendars, unless given); for a patient, none while they are booked elsewhere."""
     zone = clinic_zone()
-    span_start, span_end = local_day_bounds(first_day, last_day, zone)
-    calendar = load_calendar(
-        treatment_type, span_start=span_start, span_end=span_end, doctor=doctor
+    read = _read(
+        treatment_type,
+        spans=[local_day_bounds(first_day, last_day, zone)],
+        doctor=doctor,
+        patient_id=patient_id,
     )
+    policy = policy or read.policy
     earliest = _seconds((now or timezone.now()) + timedelta(minutes=policy.minimum_notice_minutes))
+    feasible = read.feasible()
+    if read.patient_busy:
+        # Starts whose visit (not its buffer) would overlap one of theirs are taken out.
+        length = int(treatment_type.duration.total_seconds())
+        for begins, ends in sorted(read.patient_busy):
+            feasible = remove(feasible, begins - length + 1, ends)
     return [
         datetime.fromtimestamp(moment, UTC)
         for moment in aligned_starts(
-            calendar.feasible_starts(),
-            step_minutes=policy.slot_step_minutes,
-            earliest=earliest,
-            zone=zone,
+            feasible, step_minutes=policy.slot_step_minutes, earliest=earliest, zone=zone
         )
     ]

@@ -7,7 +7,7 @@ Every function takes and returns sorted lists of disjoint, non-empty intervals, 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 Interval = tuple[int, int]
@@ -41,8 +41,12 @@ def fitting_starts(base: list[Interval], cuts: list[Interval], length: int) -> l
     j = 0
     n = len(cuts)
     for start, end in base:
-        while j < n and cuts[j][1] <= start:
-            j += 1
+        if j < n and cuts[j][1] <= start:
+            # Skip the cuts that end before this interval, by bisection: a base with a few
+            # short intervals (pruned by another kind's free time) passes most cuts by.
+            j = bisect_left(cuts, (start,), j)
+            if cuts[j - 1][1] > start:
+                j -= 1
         cursor = start
         k = j
         while k < n:

@@ -13,6 +13,7 @@ works it out again and refuses if it changed meanwhile (409 on the page and in t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -95,39 +96,14 @@ def _work_out(
         .select_related("treatment_type")
         .order_by("starts_at")
     )
-    held = [
-        a
-        for a in rows
-        if a.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
-        or (a.status == AppointmentStatus.BOOKED and a.starts_at <= now)
-    ]
-    coming = [a for a in rows if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
-    missed = [a for a in rows if a.status == AppointmentStatus.NO_SHOW]
-    if not coming and not held:
-        return None, coming  # nothing booked yet: the course is booked from its book page
+    course = _as_booked(
+        plan, rows, now=now, lapsed=lambda anchor: _lapsed(anchor, plan, now=now, policy=policy)
+    )
+    if course is None:
+        return None, []  # nothing booked yet: the course is booked from its book page
+    held, coming, missed, kept = course.held, course.coming, course.missed, course.kept
+    needed, anchor, reasons = course.needed, course.anchor, course.reasons
     window = plan.window
-    needed = max(plan.sessions - len(held), 0)
-    reasons = []
-    if missed:
-        numbers = ", ".join(str(a.session_number) for a in missed)
-        reasons.append(f"Session {numbers} was missed and is still owed.")
-    anchor = held[-1] if held else None
-    kept: list[Appointment] = []
-    for appointment in coming:
-        if len(kept) == needed:
-            break
-        if anchor is not None:
-            gap = (local_day(appointment.starts_at) - local_day(anchor.starts_at)).days
-            # After a lapse the course starts again: the next session booked is its restart.
-            restart = not kept and _lapsed(anchor, plan, now=now, policy=policy)
-            if not window.contains(gap) and not (restart and gap > window.max_days):
-                reasons.append(
-                    f"Session {len(held) + len(kept) + 1} would be {gap} days after the one "
-                    f"before, outside the window of {window.min_days} to {window.max_days} days."
-                )
-                break
-        kept.append(appointment)
-        anchor = appointment
     to_place = needed - len(kept)
     replaced = coming[len(kept) :]
     reuse, surplus = replaced[:to_place], replaced[to_place:]
@@ -192,6 +168,90 @@ def _work_out(
     if not fix.changes:
         return None, coming
     return fix, coming
+
+
+@dataclass
+class _AsBooked:
+    held: list[Appointment]  # took place, or under way
+    coming: list[Appointment]  # booked, still to come
+    missed: list[Appointment]
+    kept: list[Appointment]  # the first of those to come that still fit their windows
+    needed: int  # sessions still to take place
+    anchor: Appointment | None  # the last held or kept: the rest count from it
+    reasons: list[str]
+
+
+def _as_booked(
+    plan: TreatmentPlan,
+    rows: list[Appointment],
+    *,
+    now: datetime,
+    lapsed: Callable[[Appointment], bool],
+) -> _AsBooked | None:
+    """The course as booked (its appointments but the cancelled ones, by start): what took
+    place, what is to come, and how much of that still fits, each session in its window from
+    the one before. None when nothing is booked."""
+    held = [
+        a
+        for a in rows
+        if a.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
+        or (a.status == AppointmentStatus.BOOKED and a.starts_at <= now)
+    ]
+    coming = [a for a in rows if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
+    missed = [a for a in rows if a.status == AppointmentStatus.NO_SHOW]
+    if not coming and not held:
+        return None
+    window = plan.window
+    needed = max(plan.sessions - len(held), 0)
+    reasons = []
+    if missed:
+        numbers = ", ".join(str(a.session_number) for a in missed)
+        reasons.append(f"Session {numbers} was missed and is still owed.")
+    anchor = held[-1] if held else None
+    kept: list[Appointment] = []
+    for appointment in coming:
+        if len(kept) == needed:
+            break
+        if anchor is not None:
+            gap = (local_day(appointment.starts_at) - local_day(anchor.starts_at)).days
+            # After a lapse the course starts again: the next session booked is its restart.
+            restart = not kept and lapsed(anchor)
+            if not window.contains(gap) and not (restart and gap > window.max_days):
+                reasons.append(
+                    f"Session {len(held) + len(kept) + 1} would be {gap} days after the one "
+                    f"before, outside the window of {window.min_days} to {window.max_days} days."
+                )
+                break
+        kept.append(appointment)
+        anchor = appointment
+    return _AsBooked(held, coming, missed, kept, needed, anchor, reasons)
+
+
+def course_stands(plan: TreatmentPlan, appointments: list[Appointment], *, now: datetime) -> bool:
+    """Whether the course is valid as booked, so that re-planning it would change nothing,
+    from its appointments as a page has read them (any order, cancelled ones too): no query,
+    but for the booking policy when a window has lapsed. The course page works the re-plan
+    out (course_fix_propose) only when this says it would change something."""
+    rows = sorted(
+        (a for a in appointments if a.status != AppointmentStatus.CANCELLED),
+        key=lambda a: a.starts_at,
+    )
+    policy: list[BookingPolicy] = []
+
+    def lapsed(anchor: Appointment) -> bool:
+        policy[:] = policy or [BookingPolicy.current()]
+        return _lapsed(anchor, plan, now=now, policy=policy[0])
+
+    course = _as_booked(plan, rows, now=now, lapsed=lapsed)
+    if course is None:
+        return True
+    to_place = course.needed - len(course.kept)
+    surplus = len(course.coming) - len(course.kept) - to_place
+    renumbered = any(
+        a.session_number not in (None, len(course.held) + n)
+        for n, a in enumerate(course.kept, start=1)
+    )
+    return to_place == 0 and surplus <= 0 and not renumbered
 
 
 def _lapsed(

@@ -11,11 +11,13 @@ proposals that relaxing one wish would give (another doctor, any time of day, a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from time import monotonic
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -90,6 +92,15 @@ class SeriesFailure:
     alternatives: tuple[tuple[str, SeriesProposal], ...] = field(default=())
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _local(moment: int, zone: ZoneInfo) -> tuple[int, int]:
+    """The clinic's local day (its ordinal) and minute of the day of an instant in seconds:
+    each start is looked at several times a search, and the same starts recur search after
+    search (every quarter hour of the calendar), so each is converted once."""
+    local = datetime.fromtimestamp(moment, zone)
+    return local.toordinal(), local.hour * 60 + local.minute
+
+
 @dataclass
 class _Search:
     calendar: Calendar
@@ -119,14 +130,14 @@ class _Search:
             earliest=self.earliest,
             zone=zone,
         ):
-            local = datetime.fromtimestamp(moment, zone)
-            if prefs.weekdays and local.weekday() not in prefs.weekdays:
-                continue
-            minutes = local.hour * 60 + local.minute
-            if prefs.bands and not any(
-                BAND_MINUTES[band][0] <= minutes < BAND_MINUTES[band][1] for band in prefs.bands
-            ):
-                continue
+            if prefs.weekdays or prefs.bands:
+                day, minutes = _local(moment, zone)
+                if prefs.weekdays and (day - 1) % 7 not in prefs.weekdays:  # 0: Monday
+                    continue
+                if prefs.bands and not any(
+                    BAND_MINUTES[band][0] <= minutes < BAND_MINUTES[band][1] for band in prefs.bands
+                ):
+                    continue
             starts.append(moment)
         return starts
 
@@ -154,15 +165,12 @@ class _Search:
             return
         before = previous.starts_at.astimezone(zone)
         wanted = before.date() + timedelta(days=self.window.ideal_days)
+        wanted_day = wanted.toordinal()
         minute = before.hour * 60 + before.minute
 
         def nearness(moment: int) -> tuple[int, int, int]:
-            local = datetime.fromtimestamp(moment, zone)
-            return (
-                abs((local.date() - wanted).days),
-                abs(local.hour * 60 + local.minute - minute),
-                moment,
-            )
+            day, minutes = _local(moment, zone)
+            return abs(day - wanted_day), abs(minutes - minute), moment
 
         # Every day within NEAR_DAYS of the ideal is nearer than every day beyond it, so trying
         # the near days first and the rest after keeps the order of one sort over the window.
@@ -171,10 +179,11 @@ class _Search:
         if near_first <= near_last:
             yield from sorted(self.candidates(near_first, near_last, doctor_id), key=nearness)
         self.calendar.ensure((first, last))  # the rest of the window, in one query
+        near = range(near_first.toordinal(), near_last.toordinal() + 1)
         rest = [
             moment
             for moment in self.candidates(first, last, doctor_id)
-            if not near_first <= datetime.fromtimestamp(moment, zone).date() <= near_last
+            if _local(moment, zone)[0] not in near
         ]
         yield from sorted(rest, key=nearness)
 

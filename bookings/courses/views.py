@@ -26,6 +26,7 @@ from bookings.courses.keeping import (
     FixChanged,
     course_fix_apply,
     course_fix_propose,
+    course_stands,
 )
 from bookings.courses.search import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from bookings.courses.services import course_cancel_rest, series_book, session_move
@@ -174,7 +175,9 @@ def course_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             appointment.status == "booked" and appointment.starts_at > now + timedelta(days=1)
         )
     fix, unfixable = None, ""
-    if plan.is_open and sessions:
+    # The re-plan is worked out (a transaction, locks, a search) only for a course that no
+    # longer stands as booked; most views see one that does.
+    if plan.is_open and sessions and not course_stands(plan, sessions, now=now):
         try:
             fix = course_fix_propose(plan)
         except CourseUnfixable as error:

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -275,17 +276,29 @@ def _route(reminder: Reminder) -> tuple[str, str]:
     return str(reminder.channel), phone
 
 
-def deliver(reminder: Reminder) -> None:
+def deliver(reminder: Reminder, *, mail: BaseEmailBackend | None = None) -> None:
     """Send the reminder on its channel (or the one the patient can be reached on), or raise
-    MessageError."""
+    MessageError. An email goes over `mail`, a connection a batch shares, when given."""
     channel, address = _route(reminder)
     if channel != reminder.channel:
         # Kept on the row, so the failed-messages page and the admin say how it went.
         reminder.channel = channel
         Reminder.objects.filter(pk=reminder.pk).update(channel=channel)
     if channel == ReminderChannel.EMAIL:
+        email = render_email(reminder)
+        email.connection = mail
         try:
-            render_email(reminder).send()
+            if mail is not None:
+                mail.open()  # once: an open connection stays open for the next message
+            try:
+                email.send()
+            except smtplib.SMTPServerDisconnected:
+                if mail is None:
+                    raise
+                # Servers end a long session after so many messages: once more, on a new one.
+                mail.close()
+                mail.open()
+                email.send()
         except (smtplib.SMTPException, OSError) as error:
             raise MessageError(f"The mail server did not take it: {error}") from error
         return

@@ -15,10 +15,13 @@ message may have gone.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -48,7 +51,7 @@ from bookings.reminders.times import (
     outside_quiet,
     visit_reminders,
 )
-from clinic.models import PatientProfile
+from clinic.models import PatientProfile, User
 from planner.models import PlanStatus, TreatmentPlan
 
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720, 1440, 1440, 1440)]
@@ -84,13 +87,62 @@ def _course_schedule(policy: ReminderPolicy) -> CourseSchedule:
     )
 
 
-def _channel(profile: PatientProfile | None) -> str:
+@dataclass(frozen=True)
+class Contact:
+    """What planning a patient's reminders needs of them: their address, whether they have a
+    phone number, the channel they chose, and their consent to care reminders."""
+
+    email: str
+    phone: str
+    preferred_channel: str
+    care_reminders_consent: bool
+
+    @classmethod
+    def of(cls, profile: PatientProfile) -> Contact:
+        return cls(
+            email=profile.user.email or "",
+            phone=str(profile.phone or ""),
+            preferred_channel=str(profile.preferred_channel),
+            care_reminders_consent=profile.care_reminders_consent,
+        )
+
+
+def reminders_contact(patient_id: int) -> tuple[Contact | None, ReminderPolicy]:
+    """The patient's contact (None without a profile) and the clinic's reminder policy, read
+    together in one query: a booking writes its reminders from them."""
+    sql = (
+        "SELECT r.*, p.id AS contact_profile, u.email AS contact_email, p.phone AS contact_phone,"
+        " p.preferred_channel AS contact_channel,"
+        " p.care_reminders_consent AS contact_consent"
+        f" FROM {ReminderPolicy._meta.db_table} r"
+        f" LEFT JOIN {PatientProfile._meta.db_table} p ON p.user_id = %s"
+        f" LEFT JOIN {User._meta.db_table} u ON u.id = p.user_id"
+        " WHERE r.id = 1"
+    )
+    found = list(ReminderPolicy.objects.raw(sql, [patient_id]))
+    if not found:  # a new clinic: make the policy, as ReminderPolicy.current() does
+        profile = PatientProfile.objects.select_related("user").filter(user_id=patient_id).first()
+        return (Contact.of(profile) if profile else None), ReminderPolicy.current()
+    policy = found[0]
+    row = policy.__dict__
+    contact = None
+    if row.pop("contact_profile") is not None:
+        contact = Contact(
+            email=row.pop("contact_email") or "",
+            phone=row.pop("contact_phone") or "",
+            preferred_channel=row.pop("contact_channel"),
+            care_reminders_consent=bool(row.pop("contact_consent")),
+        )
+    return contact, policy
+
+
+def _channel(contact: PatientProfile | Contact | None) -> str:
     """The patient's chosen channel, if the clinic has a number to reach them on. A patient
     registered by phone has no email address and always a text channel (clinic.services.
     patient_register); one reached on neither fails at sending, saying why (messages.deliver)."""
-    if profile is None or not profile.phone:
+    if contact is None or not contact.phone:
         return ReminderChannel.EMAIL
-    return str(profile.preferred_channel)
+    return str(contact.preferred_channel)
 
 
 def reminders_withdraw(
@@ -107,9 +159,9 @@ def reminders_withdraw(
     return withdrawn
 
 
-def message_time(now: datetime) -> datetime:
+def message_time(now: datetime, policy: ReminderPolicy | None = None) -> datetime:
     """When a message written now may go: now, or the end of the clinic's quiet hours."""
-    quiet = _schedule(ReminderPolicy.current()).quiet
+    quiet = _schedule(policy or ReminderPolicy.current()).quiet
     return outside_quiet(now, quiet, clinic_zone(), before=None)
 
 
@@ -150,33 +202,52 @@ def reminders_plan(
     ).update(status=ReminderStatus.WITHDRAWN)
     for plan_id in sorted({a.plan_id for a in appointments if a.plan_id is not None}):
         reminders_course(plan_id, now=now)
+    if not any(a.status == AppointmentStatus.BOOKED for a in appointments):
+        return []
+    contact, policy = reminders_contact(appointments[0].patient_id)
+    return Reminder.objects.bulk_create(
+        reminders_due(appointments, contact=contact, policy=policy, confirm=confirm, now=now)
+    )
+
+
+def reminders_due(
+    appointments: Sequence[Appointment],
+    *,
+    contact: Contact | None,
+    policy: ReminderPolicy,
+    confirm: bool = True,
+    now: datetime,
+) -> list[Reminder]:
+    """The reminders of newly booked or moved visits (one patient's), as rows not yet saved,
+    worked out with no query from the patient's contact and the policy (reminders_contact):
+    reminders_plan writes them, and a booking writes them in its own statement."""
     booked = [a for a in appointments if a.status == AppointmentStatus.BOOKED]
     if not booked:
         return []
-    profile = (
-        PatientProfile.objects.select_related("user").filter(user_id=booked[0].patient_id).first()
-    )
-    channel = _channel(profile)
-    schedule = _schedule(ReminderPolicy.current())
+    channel = _channel(contact)
+    schedule = _schedule(policy)
+    zone = clinic_zone()
     rows: list[tuple[Appointment, str, str, datetime]] = []
     if confirm:
         # A confirmation carries the .ics, so it goes by email; to a patient without an
         # address (registered by phone), as a short text on their channel.
         confirmation_channel = (
-            ReminderChannel.EMAIL if profile is None or profile.user.email else channel
+            ReminderChannel.EMAIL if contact is None or contact.email else channel
         )
-        rows.append((booked[0], ReminderKind.CONFIRMATION, confirmation_channel, message_time(now)))
-    if profile is not None and profile.care_reminders_consent:
+        rows.append(
+            (booked[0], ReminderKind.CONFIRMATION, confirmation_channel, message_time(now, policy))
+        )
+    if contact is not None and contact.care_reminders_consent:
         for appointment in booked:
             due = visit_reminders(
                 appointment.starts_at,
                 session=appointment.treatment_type.kind == TreatmentKind.SESSION,
                 schedule=schedule,
                 now=now,
-                zone=clinic_zone(),
+                zone=zone,
             )
             rows += [(appointment, kind, channel, at) for kind, at in due.items()]
-    return Reminder.objects.bulk_create(
+    return [
         Reminder(
             patient_id=appointment.patient_id,
             appointment=appointment,
@@ -185,7 +256,7 @@ def reminders_plan(
             due_at=at,
         )
         for appointment, kind, kind_channel, at in rows
-    )
+    ]
 
 
 def reminders_offer(
@@ -296,10 +367,7 @@ def reminders_dispatch(*, now: datetime | None = None, limit: int = BATCH) -> li
             status=ReminderStatus.FAILED,
             last_error="A worker stopped while sending: check whether it went before resending.",
         )
-        due = Reminder.objects.filter(
-            Q(status=ReminderStatus.PENDING, due_at__lte=now)
-            | Q(status=ReminderStatus.QUEUED, queued_at__lt=now - lease())
-        ).order_by("due_at")
+        due = Reminder.objects.filter(_due(now)).order_by("due_at")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:limit])
@@ -320,49 +388,113 @@ def reminders_release(ids: Sequence[int]) -> int:
     )
 
 
+SEND_BATCH = 200  # the most reminders one task sends, over one connection to the mail server
+SPREAD = 50  # a small backlog still goes out as this many tasks, for every worker to take some
+
+
+def reminder_batches(ids: Sequence[int], *, backlog: int | None = None) -> list[list[int]]:
+    """The claimed ids as the send tasks take them: batches of up to SEND_BATCH, small enough
+    that a short backlog (`backlog` rows due in all, these ids unless told) is shared by all
+    the workers."""
+    size = max(1, min(SEND_BATCH, (len(ids) if backlog is None else backlog) // SPREAD))
+    return [list(ids[n : n + size]) for n in range(0, len(ids), size)]
+
+
+def reminders_backlog(*, now: datetime | None = None) -> int:
+    """How many reminders are due now, claimed or not (what the dispatcher has to hand out)."""
+    now = now or timezone.now()
+    return Reminder.objects.filter(_due(now)).count()
+
+
+def _due(now: datetime) -> Q:
+    """Rows to hand out: due and pending, or handed out and not taken within the lease."""
+    return Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
+        status=ReminderStatus.QUEUED, queued_at__lt=now - lease()
+    )
+
+
 def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
     """Send one reminder once: "sent", "withdrawn", "retry", "failed", or "skipped" when it
     is not this call's to send (sent already, withdrawn, or claimed by another worker)."""
+    (outcome,) = reminders_send([reminder_id], now=now).elements()
+    return outcome
+
+
+def reminders_send(ids: Sequence[int], *, now: datetime | None = None) -> Counter[str]:
+    """Send a batch of reminders, each once, and count how each went ("sent", "withdrawn",
+    "retry", "failed", "skipped"). The rows still queued are taken in one conditional update,
+    so a batch delivered twice, or a row in two batches, sends once; those taken are read in
+    one query, their emails go over one connection, and the sent ones are marked in one
+    statement. A worker that dies before marking leaves its rows "sending": the dispatcher
+    marks them failed after the lease, never sends them again (they may have gone)."""
     now = now or timezone.now()
-    taken = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.QUEUED).update(
-        status=ReminderStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
+    wanted = set(ids)
+    token = uuid.uuid4().hex
+    taken = Reminder.objects.filter(pk__in=wanted, status=ReminderStatus.QUEUED).update(
+        status=ReminderStatus.SENDING, sending_at=now, attempts=F("attempts") + 1, claim=token
     )
-    if taken != 1:
-        return "skipped"
-    reminder = Reminder.objects.select_related(
-        "appointment__treatment_type",
-        "appointment__plan",
-        "appointment__doctor",
-        "patient__profile",
-    ).get(pk=reminder_id)
-    if reminder.offer_id is not None:  # a waitlist offer: rare, so read on its own
-        reminder.offer = WaitlistOffer.objects.select_related("entry__plan").get(
-            pk=reminder.offer_id
-        )
-    if not _still_wanted(reminder, now):
-        reminder.status = ReminderStatus.WITHDRAWN
-        reminder.save(update_fields=["status"])
-        return "withdrawn"
+    outcomes: Counter[str] = Counter(skipped=len(wanted) - taken)
+    if not taken:
+        return outcomes
+    reminders = list(
+        Reminder.objects.select_related(
+            "appointment__treatment_type",
+            "appointment__plan",
+            "appointment__doctor",
+            "appointment__room",
+            "patient__profile",
+        ).filter(claim=token, status=ReminderStatus.SENDING)
+    )
+    offer_ids = {r.offer_id for r in reminders if r.offer_id is not None}
+    if offer_ids:  # waitlist offers: rare, so read apart
+        offers = WaitlistOffer.objects.select_related("entry__plan").in_bulk(offer_ids)
+        for reminder in reminders:
+            if reminder.offer_id is not None:
+                reminder.offer = offers[reminder.offer_id]
+    done: dict[str, list[int]] = {ReminderStatus.SENT: [], ReminderStatus.WITHDRAWN: []}
+    policy: ReminderPolicy | None = None
+    mail = get_connection()
     try:
-        deliver(reminder)
-    except MessageError as error:
-        policy = ReminderPolicy.current()
-        reminder.last_error = str(error)[:300]
-        if reminder.attempts >= policy.max_attempts:
-            reminder.status = ReminderStatus.FAILED
-            reminder.save(update_fields=["status", "last_error"])
-            return "failed"
-        wait = BACKOFF[min(reminder.attempts, len(BACKOFF)) - 1]
-        reminder.status = ReminderStatus.PENDING
-        reminder.due_at = outside_quiet(
-            now + wait, _schedule(policy).quiet, clinic_zone(), before=None
+        for reminder in reminders:
+            if not _still_wanted(reminder, now):
+                done[ReminderStatus.WITHDRAWN].append(reminder.pk)
+                outcomes["withdrawn"] += 1
+                continue
+            try:
+                deliver(reminder, mail=mail)
+            except MessageError as error:
+                policy = policy or ReminderPolicy.current()
+                outcomes[_failed(reminder, error, policy=policy, now=now)] += 1
+            else:
+                done[ReminderStatus.SENT].append(reminder.pk)
+                outcomes["sent"] += 1
+    finally:
+        mail.close()
+        # What went is marked even when a later message raised something unforeseen.
+        Reminder.objects.filter(pk__in=done[ReminderStatus.SENT]).update(
+            status=ReminderStatus.SENT, sent_at=now
         )
-        reminder.save(update_fields=["status", "last_error", "due_at"])
-        return "retry"
-    reminder.status = ReminderStatus.SENT
-    reminder.sent_at = now
-    reminder.save(update_fields=["status", "sent_at"])
-    return "sent"
+        Reminder.objects.filter(pk__in=done[ReminderStatus.WITHDRAWN]).update(
+            status=ReminderStatus.WITHDRAWN
+        )
+    return outcomes
+
+
+def _failed(
+    reminder: Reminder, error: MessageError, *, policy: ReminderPolicy, now: datetime
+) -> str:
+    """A reminder its channel did not take: tried again later with backoff, or failed for good
+    after the policy's attempts."""
+    reminder.last_error = str(error)[:300]
+    if reminder.attempts >= policy.max_attempts:
+        reminder.status = ReminderStatus.FAILED
+        reminder.save(update_fields=["status", "last_error"])
+        return "failed"
+    wait = BACKOFF[min(reminder.attempts, len(BACKOFF)) - 1]
+    reminder.status = ReminderStatus.PENDING
+    reminder.due_at = outside_quiet(now + wait, _schedule(policy).quiet, clinic_zone(), before=None)
+    reminder.save(update_fields=["status", "last_error", "due_at"])
+    return "retry"
 
 
 def reminder_retry(reminder: Reminder, *, now: datetime | None = None) -> bool:

@@ -12,7 +12,7 @@ from django.test.utils import override_settings, setup_test_environment, teardow
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from clinic.bench import REGISTRY, add_ratios, run_benchmark
+from clinic.bench import REGISTRY, add_ratios, run_benchmark, selected
 
 # Each benchmark gets an empty in-memory cache: rate limits and cached pages start afresh.
 BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -31,12 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, names: list[str], output: str, **options: Any) -> None:
         autodiscover_modules("benchmarks")
-        selected = [
-            bench
-            for name, bench in sorted(REGISTRY.items())
-            if not names or any(name.startswith(prefix) for prefix in names)
-        ]
-        if not selected:
+        # A slow benchmark (explicit) runs only when a prefix names it: `make bench BENCH=load`.
+        chosen = selected(names)
+        if not chosen:
             raise CommandError(
                 f"No benchmark matches {' '.join(names)}. Known: {', '.join(sorted(REGISTRY))}."
             )
@@ -45,7 +42,7 @@ class Command(BaseCommand):
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
             results = []
-            for bench in selected:
+            for bench in chosen:
                 self.stderr.write(f"running {bench.name} ...")
                 with override_settings(CACHES=BENCH_CACHES):
                     results.append(run_benchmark(bench))

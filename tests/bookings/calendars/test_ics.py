@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from bookings.calendars.ics import calendar_file
 from bookings.courses.search import propose_series
 from bookings.courses.services import series_book
 from planner.services import plan_approve, plan_create
@@ -55,3 +56,21 @@ def test_another_patient_or_a_visitor_gets_no_calendar(course, bob, client):
     assert client_for(bob).get(reverse("course-ics", args=[plan.pk])).status_code == 404
     assert client_for(bob).get(reverse("appointment-ics", args=[booked[0].pk])).status_code == 404
     assert client.get(reverse("course-ics", args=[plan.pk])).status_code == 302
+
+
+def test_long_and_accented_text_is_escaped_and_folded_and_reads_back_whole(course, settings):
+    settings.CLINIC_NAME = "Clinique Zoë; Ångström, Łódź"
+    _, booked = course
+    visit = booked[0]
+    visit.doctor.name = "Dr Żaneta Ñúñez-Øverby, consultant dermatologist (laser; pigment)"
+    content = calendar_file([visit], sessions=4)
+    lines = content.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    (event,) = [c for c in Calendar.from_ical(content).walk() if c.name == "VEVENT"]
+    assert str(event["location"]) == f"Clinique Zoë; Ångström, Łódź, {visit.room}"
+    assert str(event["description"]).startswith(f"With {visit.doctor.name}. Come without")
+    assert (
+        str(event["summary"])
+        == f"Session 1 of 4: {visit.treatment_type} at Clinique Zoë; Ångström, Łódź"
+    )
+    assert event.decoded("dtend") == visit.ends_at

@@ -3,13 +3,21 @@ killed in the middle of a dispatch, the same task delivered twice. The worker is
 process (`celery -A clinic worker`) on the test database, mailing to files read back here."""
 
 import time
+from datetime import time as dt_time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from bookings.calendars.availability import free_slots
-from bookings.models import Appointment, Reminder, ReminderKind, ReminderStatus, TreatmentType
+from bookings.models import (
+    Appointment,
+    Reminder,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderStatus,
+    TreatmentType,
+)
 from bookings.reminders.services import reminders_dispatch
 from clinic.processes import CeleryWorker, RedisServer, mail_reminder_ids, publish, wait_for
 from tests.bookings.clinics import make_clinic
@@ -82,6 +90,10 @@ def test_booking_while_redis_is_down_succeeds_and_its_reminders_go_once_it_is_ba
 ):
     worker = workers(redis_server.url, beat=True)
     make_clinic()
+    # Whatever the hour the suite runs at, the confirmation is due at once (no quiet hours).
+    ReminderPolicy.objects.update_or_create(
+        pk=1, defaults={"quiet_from": dt_time(0), "quiet_until": dt_time(0)}
+    )
     redis_server.stop()
     # The web process runs on the same Redis for its cache: it is down too.
     settings.CACHES = {
@@ -140,8 +152,8 @@ def test_a_worker_killed_mid_dispatch_loses_nothing_and_sends_nothing_twice(
     reminders = due_reminders(alice, count)
     first = workers(redis_server.url)
     publish(redis_server.url, DISPATCH)
-    # The worker (one process) claims the 300 rows, then hands out a task for each: kill it
-    # while it is handing them out, before it has sent any.
+    # The worker (one process) claims the 300 rows, then hands them out to send tasks, a few
+    # rows each (50 tasks): kill it while it is handing them out, before it has sent any.
     wait_for(lambda: redis_server.queued() >= 30, timeout=60, what="tasks handed out", every=0.001)
     first.kill()
     handed_out = redis_server.queued()
