@@ -2,7 +2,8 @@
 in plain words with a help text, validation errors as sentences, each resource with its weekly
 hours and absences, treatment types grouped by concern, a closure that lists the booked visits
 it falls on before it is saved, and the weekly hours as a grid (a page of its own, from a
-resource's page)."""
+resource's page), prices per treatment type and course packages, and the clinic's address and
+phone for the public front page."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from bookings.models import (
     Appointment,
     AppointmentStatus,
     BookingPolicy,
+    ClinicContact,
     Closure,
+    CoursePackage,
     ReminderPolicy,
     Resource,
     TreatmentType,
@@ -31,9 +34,12 @@ from bookings.models import (
     Weekday,
     WorkingHours,
 )
+from bookings.prices.money import format_money
 from bookings.reports.clinic_settings import (
     AbsenceForm,
     BookingPolicyForm,
+    ClinicContactForm,
+    CoursePackageForm,
     ReminderPolicyForm,
     ResourceForm,
     TreatmentTypeForm,
@@ -244,6 +250,7 @@ class TreatmentTypeAdmin(admin.ModelAdmin):
         "name",
         "kind",
         "area",
+        "price_shown",
         "duration_minutes",
         "buffer_minutes",
         "active",
@@ -254,6 +261,7 @@ class TreatmentTypeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "kind", "active")}),
         ("What it treats", {"fields": ("concern", "area")}),
+        ("Price", {"fields": ("price_minor",)}),
         (
             "Time and resources",
             {
@@ -267,6 +275,29 @@ class TreatmentTypeAdmin(admin.ModelAdmin):
     @admin.display(description="concern", ordering="concern")
     def concern_shown(self, treatment: TreatmentType) -> str:
         return treatment.get_concern_display() or "Consultation (any concern)"
+
+    @admin.display(description="price", ordering="price_minor")
+    def price_shown(self, treatment: TreatmentType) -> str:
+        if treatment.price_minor is None:
+            return "Not priced"
+        return format_money(treatment.price_minor)
+
+
+@admin.register(CoursePackage)
+class CoursePackageAdmin(admin.ModelAdmin):
+    """A course of a concern at one price, quoted instead of its sessions when it covers them."""
+
+    form = CoursePackageForm
+    list_display = ("concern", "price_shown", "sessions_shown", "active")
+    list_filter = ("active",)
+
+    @admin.display(description="price", ordering="price_minor")
+    def price_shown(self, package: CoursePackage) -> str:
+        return format_money(package.price_minor)
+
+    @admin.display(description="sessions it covers", ordering="sessions")
+    def sessions_shown(self, package: CoursePackage) -> str:
+        return "The whole course" if package.sessions is None else f"Up to {package.sessions}"
 
 
 class SingleRowAdmin(admin.ModelAdmin):
@@ -288,6 +319,11 @@ class SingleRowAdmin(admin.ModelAdmin):
 @admin.register(BookingPolicy)
 class BookingPolicyAdmin(SingleRowAdmin):
     form = BookingPolicyForm
+
+
+@admin.register(ClinicContact)
+class ClinicContactAdmin(SingleRowAdmin):
+    form = ClinicContactForm
 
 
 @admin.register(ReminderPolicy)

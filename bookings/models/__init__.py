@@ -1,7 +1,7 @@
 """The bookings app's models, one app label for every sub-domain: the calendars (resources,
-hours, closures, treatment types, policy), appointments, the waitlist, reminders and the
-doctor's visit records. The sub-packages beside this one hold the logic and pages; no model
-lives there."""
+hours, closures, treatment types, policy, the clinic's address and phone), course packages,
+appointments, the waitlist, reminders and the doctor's visit records. The sub-packages beside
+this one hold the logic and pages; no model lives there."""
 
 from bookings.models.appointments import Appointment, AppointmentQuerySet, AppointmentStatus
 from bookings.models.calendars import (
@@ -12,6 +12,7 @@ from bookings.models.calendars import (
     MAX_DURATION_MINUTES,
     STEP_CHOICES,
     BookingPolicy,
+    ClinicContact,
     Closure,
     Resource,
     ResourceKind,
@@ -23,6 +24,7 @@ from bookings.models.calendars import (
     Weekday,
     WorkingHours,
 )
+from bookings.models.prices import CoursePackage, CoursePackageQuerySet
 from bookings.models.reminders import (
     BEFORE_VISIT,
     COURSE_KINDS,
@@ -76,8 +78,11 @@ __all__ = [
     "AppointmentQuerySet",
     "AppointmentStatus",
     "BookingPolicy",
+    "ClinicContact",
     "ClinicalPhoto",
     "Closure",
+    "CoursePackage",
+    "CoursePackageQuerySet",
     "Endpoint",
     "EntryStatus",
     "Grade",

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from planner.models import CONCERN_CHOICES
 from planner.rules import Area
@@ -148,8 +150,8 @@ class Closure(models.Model):
 
 
 class TreatmentKind(models.TextChoices):
-    CONSULTATION = "consultation", "Consultation"
-    SESSION = "session", "Pico-laser session"
+    CONSULTATION = "consultation", _("Consultation")
+    SESSION = "session", _("Pico-laser session")
 
 
 MAX_DURATION_MINUTES = 480
@@ -188,6 +190,9 @@ class TreatmentType(models.Model):
     needs_device = models.BooleanField(default=True)
     needs_room = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
+    # In the minor unit of settings.CLINIC_CURRENCY (sen for MYR); blank: not priced, and
+    # patients see no price for it (bookings/prices).
+    price_minor = models.PositiveIntegerField(null=True, blank=True)
 
     objects = TreatmentTypeQuerySet.as_manager()
 
@@ -249,3 +254,24 @@ class BookingPolicy(models.Model):
     def current(cls) -> BookingPolicy:
         policy, _ = cls.objects.get_or_create(pk=1)  # one clinic, one policy
         return policy
+
+
+class ClinicContact(models.Model):
+    """Where the clinic is and how to call it, one row, set by the manager in the admin and
+    shown on the public front page."""
+
+    address = models.TextField(blank=True)
+    phone = PhoneNumberField(blank=True)
+
+    class Meta:
+        verbose_name = "address and phone"
+        verbose_name_plural = "address and phone"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_clinic_contact")]
+
+    def __str__(self) -> str:
+        return "Address and phone"
+
+    @classmethod
+    def current(cls) -> ClinicContact:
+        contact, _ = cls.objects.get_or_create(pk=1)
+        return contact

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from bookings.models import (
     BookingPolicy,
+    ClinicContact,
+    CoursePackage,
     ReminderPolicy,
     Resource,
     TreatmentKind,
@@ -21,6 +23,7 @@ from bookings.models import (
     Weekday,
     WorkingHours,
 )
+from bookings.prices.money import clinic_currency, parse_major, to_major, to_minor
 from planner.models import CONCERN_CHOICES
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -194,7 +197,42 @@ class WeeklyHoursForm(forms.Form):
         return resources
 
 
+class PriceField(forms.Field):
+    """A price typed in major units ("450.00"), cleaned to integer minor units (45000) of the
+    clinic's currency; blank is no price unless the field is required."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 12})
+
+    def prepare_value(self, value: Any) -> Any:
+        # The stored minor units shown as the manager types them; typed text is shown back.
+        return str(to_major(value)) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError("Give the price as a number, such as 450.00.")
+        try:
+            return to_minor(parse_major(text))
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+def price_help(extra: str) -> str:
+    return f"In {clinic_currency()}, such as 450.00. {extra}"
+
+
 class TreatmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
+    price_minor = PriceField(
+        required=False,
+        label="Price",
+        help_text=price_help(
+            "Blank: not priced, and patients see no price for it. A course is quoted as its "
+            "sessions times this, unless a course package for its concern costs less."
+        ),
+    )
+
     class Meta:
         model = TreatmentType
         fields = [
@@ -207,6 +245,7 @@ class TreatmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
             "needs_device",
             "needs_room",
             "active",
+            "price_minor",
         ]
         labels = {
             "kind": "Kind",
@@ -235,6 +274,55 @@ class TreatmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
         if cleaned.get("kind") == TreatmentKind.SESSION and not cleaned.get("concern"):
             self.add_error("concern", "A pico-laser session needs the concern it treats.")
         return cleaned
+
+
+class CoursePackageForm(forms.ModelForm):  # type: ignore[type-arg]
+    price_minor = PriceField(
+        label="Price of the course",
+        help_text=price_help("What the patient pays for the whole course."),
+    )
+
+    class Meta:
+        model = CoursePackage
+        fields = ["concern", "price_minor", "sessions", "active"]
+        labels = {
+            "concern": "Concern",
+            "sessions": "Sessions it covers, at most",
+            "active": "Offered",
+        }
+        help_texts = {
+            "concern": "One package per concern.",
+            "sessions": (
+                "A course of up to this many sessions is quoted at the package's price; a "
+                "longer one is quoted per session. Blank: it covers the whole course, however "
+                "many sessions the doctor plans. A package that would cost a patient more than "
+                "paying per session is never quoted."
+            ),
+            "active": "Untick to stop quoting it.",
+        }
+        error_messages = {
+            "concern": {"unique": "This concern has a package already: change that one."},
+            "sessions": {"min_value": "A package covers at least 1 session."},
+        }
+
+    def clean_sessions(self) -> int | None:
+        sessions: int | None = self.cleaned_data.get("sessions")
+        if sessions is not None and sessions < 1:
+            raise forms.ValidationError("A package covers at least 1 session.")
+        return sessions
+
+
+class ClinicContactForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ClinicContact
+        fields = ["address", "phone"]
+        labels = {"address": "Address", "phone": "Phone"}
+        widgets = {"address": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "address": "As a visitor writes it on an envelope: one line per line. Shown on "
+            "the public front page.",
+            "phone": "The number patients call, with its country code for a mobile abroad.",
+        }
 
 
 class BookingPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
