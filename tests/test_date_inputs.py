@@ -2,13 +2,12 @@
 <input type="date"> or type="time" reads. The clinic's locale (en-gb) would write 02/03/2027,
 which the browser drops, leaving the field blank."""
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from bookings.appointments.forms import SlotSearchForm
 from bookings.courses.forms import CourseSearchForm
 from clinic.forms import PatientInviteForm, ProfileForm, SignupForm
 from planner.services import plan_approve, plan_create
@@ -23,22 +22,12 @@ def plan(db, alice, doctor):
     return plan_approve(plan=plan_create(patient=alice, intake=intake()), doctor=doctor)
 
 
-def test_the_course_booking_page_offers_tomorrow_as_an_iso_date(plan, alice):
+def test_the_course_picker_sends_its_days_and_times_as_iso_values(plan, alice):
     with time_machine.travel(local(date(2027, 3, 1), 9), tick=False):
         page = client_for(alice).get(reverse("course-book", args=[plan.pk])).content.decode()
-    assert 'value="2027-03-02"' in page
+    assert "day=2027-03-02" in page
+    assert "first_day=2027-03-01&amp;first_time=11%3A00" in page
     assert "02/03/2027" not in page
-
-
-def test_a_chosen_time_is_written_as_hours_and_minutes(db):
-    form = CourseSearchForm(initial={"first_day": date(2027, 3, 2), "first_time": time(10, 15)})
-    assert 'value="2027-03-02"' in str(form["first_day"])
-    assert 'value="10:15"' in str(form["first_time"])
-
-
-def test_the_consultation_search_writes_its_day_as_an_iso_date(db):
-    form = SlotSearchForm(initial={"day": date(2027, 3, 2)})
-    assert 'value="2027-03-02"' in str(form["day"])
 
 
 @pytest.mark.parametrize("form_class", [SignupForm, PatientInviteForm])
@@ -50,7 +39,6 @@ def test_a_date_of_birth_is_written_as_an_iso_date(db, form_class):
 def test_every_date_and_time_input_has_an_iso_format(db, alice):
     forms = [
         CourseSearchForm(),
-        SlotSearchForm(),
         SignupForm(),
         PatientInviteForm(),
         ProfileForm(instance=alice.profile),

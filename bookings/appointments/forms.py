@@ -1,40 +1,29 @@
-"""The forms of one visit: looking for a free time, choosing one, cancelling."""
+"""The forms of one visit: whose free times to look at, choosing one, cancelling."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import BOOKING_HORIZON_DAYS, Resource, ResourceKind
-
-SEARCH_DAYS = 7
 
 
 def doctors() -> Any:
     return Resource.objects.active().filter(kind=ResourceKind.DOCTOR)
 
 
-class SlotSearchForm(forms.Form):
-    # A date input reads only ISO dates; the locale's 02/03/2027 would show blank.
-    day = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+class DoctorChoiceForm(forms.Form):
+    """Whose free times the picker shows: any doctor, or one."""
+
     doctor = forms.ModelChoiceField(
+        label=_("Doctor"),
         queryset=doctors(),
         required=False,
-        empty_label="Any doctor",
+        empty_label=_("Any doctor"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-
-    def clean_day(self) -> date:
-        day: date = self.cleaned_data["day"]
-        today = timezone.localdate()
-        if day < today:
-            raise forms.ValidationError("Choose today or a later day.")
-        if day > today + timedelta(days=BOOKING_HORIZON_DAYS):
-            raise forms.ValidationError("Bookings open up to a year ahead.")
-        return day
 
 
 class BookSlotForm(forms.Form):
@@ -49,18 +38,20 @@ class BookSlotForm(forms.Form):
         horizon = timedelta(days=BOOKING_HORIZON_DAYS)
         now = timezone.now()
         if not now - horizon <= starts_at <= now + horizon:
-            raise forms.ValidationError("Choose a time within the next year.")
+            raise forms.ValidationError(_("Choose a time within the next year."))
         return starts_at
 
     def problem(self) -> str:
         """What was wrong with the time, in a sentence for the page."""
         if self.has_error("starts_at", "invalid") or self.has_error("starts_at", "required"):
-            return "That time could not be read. Please choose one below."
+            return str(_("That time could not be read. Please choose one below."))
         return " ".join(str(message) for errors in self.errors.values() for message in errors)
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why?", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("Why?"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    override = forms.BooleanField(label="Cancel inside the notice period (staff)", required=False)
+    override = forms.BooleanField(
+        label=_("Cancel inside the notice period (staff)"), required=False
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -12,27 +12,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bookings.appointments.forms import (
-    SEARCH_DAYS,
-    BookSlotForm,
-    CancelForm,
-    SlotSearchForm,
-)
+from bookings.appointments.forms import BookSlotForm, CancelForm, DoctorChoiceForm
+from bookings.appointments.picker import Picker, PickerForm, build_picker
 from bookings.appointments.services import (
+    PATIENT_BUSY,
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
     check_in_opens,
+    check_start,
 )
-from bookings.calendars.availability import clinic_zone, free_slots
+from bookings.calendars.availability import clinic_zone, free_slots, load_calendar, local_day
 from bookings.calendars.ics import calendar_file
 from bookings.models import (
+    BOOKING_HORIZON_DAYS,
     Appointment,
     BookingPolicy,
+    ClinicContact,
+    Resource,
+    ResourceKind,
     TreatmentType,
 )
+from bookings.prices.quotes import consultation_quote
 from clinic.audit import audit_record
 from clinic.models import User
 from clinic.roles import Role, has_role, role_required
@@ -41,30 +45,62 @@ STAFF = (Role.DOCTOR, Role.RECEPTIONIST, Role.MANAGER)
 
 
 def _slots_by_day(
-    treatment_type: TreatmentType, search: SlotSearchForm, patient: User, *, notice: bool = True
-) -> list[tuple[date, list[datetime]]]:
-    """Free times for seven days, less those the patient is already booked at. Without the
-    online notice (staff on the phone), from now on."""
-    first: date = search.cleaned_data["day"]
-    last = first + timedelta(days=SEARCH_DAYS - 1)
+    treatment_type: TreatmentType,
+    *,
+    first: date,
+    last: date,
+    doctor: Resource | None,
+    patient: User,
+    notice: bool = True,
+) -> list[datetime]:
+    """Free times from `first` to `last` (one calendar read, whatever the span), less those the
+    patient is already booked at. Without the online notice (staff on the phone), from now on."""
     policy = None
     if not notice:
         policy = BookingPolicy.current()
         policy.minimum_notice_minutes = 0  # for this search only: never saved
-    slots = free_slots(
+    return free_slots(
         treatment_type,
         first_day=first,
         last_day=last,
-        doctor=search.cleaned_data["doctor"],
+        doctor=doctor,
         policy=policy,
         patient_id=patient.pk,
     )
-    zone = clinic_zone()
-    by_day: dict[date, list[datetime]] = defaultdict(list)
-    for start in slots:
-        local = start.astimezone(zone)
-        by_day[local.date()].append(local)
-    return sorted(by_day.items())
+
+
+def consultation_picker(
+    request: HttpRequest,
+    treatment_type: TreatmentType,
+    *,
+    patient: User,
+    doctor: Resource | None,
+    notice: bool,
+    day: date | None = None,
+) -> tuple[Picker, str]:
+    """The picker of two weeks of consultation times, and what was wrong with the days asked
+    for ("" if nothing). `day`: the day to show (a refused time's), when the page named none."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    query = request.GET.copy()
+    if day is not None and "day" not in query and today <= day <= horizon:
+        query["day"] = day.isoformat()
+    form = PickerForm(query, first=today, last=horizon)
+    problem = "" if form.is_valid() else form.problem()
+    start, last, chosen = form.span()
+    slots = _slots_by_day(
+        treatment_type, first=start, last=last, doctor=doctor, patient=patient, notice=notice
+    )
+    picker = build_picker(
+        slots,
+        start=start,
+        last=last,
+        first_allowed=today,
+        last_allowed=horizon,
+        chosen=chosen,
+        base=request.GET,
+    )
+    return picker, problem
 
 
 # Staff who book on a patient's behalf (a phone call, a walk-in); doctors do not book.
@@ -90,20 +126,24 @@ def _consultation_patient(request: HttpRequest, user: User) -> User | None:
 
 @role_required(Role.PATIENT, *BOOKERS)
 def consultation_book(request: HttpRequest) -> HttpResponse:
+    """Choose a time on the picker, see it on the review screen, book it from there (POST). A
+    time taken meanwhile, on the review or the booking, says so and shows the picker again."""
     user = request.user
     assert isinstance(user, User)  # role_required lets only logged-in people in
     patient = _consultation_patient(request, user)
     if patient is None:
-        messages.info(request, "Choose the patient first, then book from their record.")
+        messages.info(request, _("Choose the patient first, then book from their record."))
         return redirect("patient-list")
     for_someone = patient.pk != user.pk
     treatment_type = TreatmentType.objects.consultation()
     if treatment_type is None:
         raise Http404("The clinic does not take consultations online yet.")
     status = 200
+    refused_day = None
     if request.method == "POST":
         form = BookSlotForm(request.POST)
         if form.is_valid():
+            refused_day = local_day(form.cleaned_data["starts_at"])
             try:
                 appointment = appointment_book(
                     patient=patient,
@@ -129,9 +169,10 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"Consultation booked for {patient.get_full_name() or patient.email}."
+                    _("Consultation booked for %(name)s.")
+                    % {"name": patient.get_full_name() or patient.email}
                     if for_someone
-                    else "Your consultation is booked.",
+                    else _("Your consultation is booked."),
                 )
                 return redirect("appointment-detail", appointment_id=appointment.pk)
         else:
@@ -140,27 +181,105 @@ def consultation_book(request: HttpRequest) -> HttpResponse:
     elif for_someone:
         # The page shows when the patient is already booked: a view of their record.
         audit_record(request=request, patient=patient, action="booking consultation")
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    search = SlotSearchForm({"day": tomorrow.isoformat()} | request.GET.dict())
-    days = (
-        _slots_by_day(treatment_type, search, patient, notice=not for_someone)
-        if search.is_valid()
-        else []
-    )
-    if search.errors:
+    choice = DoctorChoiceForm(request.GET)
+    doctor = choice.cleaned_data["doctor"] if choice.is_valid() else None
+    if not choice.is_valid():
         status = 400
-    return render(
+    context: dict[str, object] = {
+        "treatment_type": treatment_type,
+        "choice": choice,
+        "doctor": doctor,
+        "patient": patient if for_someone else None,
+        "quote": consultation_quote(treatment_type),
+    }
+    if request.method == "GET" and "starts_at" in request.GET and choice.is_valid():
+        review, refused_day, status = _consultation_review(
+            request, treatment_type, patient=patient, doctor=doctor, notice=not for_someone
+        )
+        if review is not None:
+            context["review"] = review
+            # Read, not made: a clinic that has not set its address shows none.
+            context["contact"] = ClinicContact.objects.filter(pk=1).first()
+            return render(request, "bookings/consultation_book.html", context)
+    picker, problem = consultation_picker(
         request,
-        "bookings/consultation_book.html",
-        {
-            "treatment_type": treatment_type,
-            "search": search,
-            "days": days,
-            "doctor": search.cleaned_data.get("doctor") if search.is_valid() else None,
-            "patient": patient if for_someone else None,
-        },
-        status=status,
+        treatment_type,
+        patient=patient,
+        doctor=doctor,
+        notice=not for_someone,
+        day=refused_day,
     )
+    if problem:
+        messages.error(request, problem)
+        status = 400
+    context["picker"] = picker
+    return render(request, "bookings/consultation_book.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a booking would be, shown before it is made: when, with whom, where, and how to
+    cancel it. `doctor` is booked as shown: the Book button sends it."""
+
+    starts_at: datetime  # in the clinic's zone
+    ends_at: datetime
+    doctor: Resource
+    room: Resource | None
+    cancellation_notice_hours: int
+
+
+def _consultation_review(
+    request: HttpRequest,
+    treatment_type: TreatmentType,
+    *,
+    patient: User,
+    doctor: Resource | None,
+    notice: bool,
+) -> tuple[Review | None, date | None, int]:
+    """The review of the time chosen on the picker (one calendar read of that time), or None
+    with the day to show the picker at and the status to answer, the reason said."""
+    form = BookSlotForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, form.problem())
+        return None, None, 400
+    starts_at: datetime = form.cleaned_data["starts_at"]
+    ends_at = starts_at + treatment_type.duration
+    calendar = load_calendar(
+        treatment_type,
+        span_start=starts_at,
+        span_end=starts_at + treatment_type.reserved,
+        doctor=doctor,
+        patient_id=patient.pk,
+    )
+    day = local_day(starts_at)
+    try:
+        check_start(starts_at, policy=calendar.policy, now=timezone.now(), notice=notice)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None, day, 400
+    if not calendar.patient_free(starts_at, ends_at):
+        messages.error(
+            request,
+            _("You already have an appointment then.") if patient == request.user else PATIENT_BUSY,
+        )
+        return None, day, 409
+    chosen = calendar.free_at(starts_at, doctor.pk if doctor else None, spread=patient.pk)
+    if chosen is None:
+        messages.error(
+            request, _("That time is not free (taken meanwhile?). Please choose another.")
+        )
+        return None, day, 409
+    names = Resource.objects.in_bulk(list(chosen.values()))
+    zone = clinic_zone()
+    room_id = chosen.get(ResourceKind.ROOM)
+    review = Review(
+        starts_at=starts_at.astimezone(zone),
+        ends_at=ends_at.astimezone(zone),
+        doctor=names[chosen[ResourceKind.DOCTOR]],
+        room=names[room_id] if room_id else None,
+        cancellation_notice_hours=calendar.policy.cancellation_notice_hours,
+    )
+    return review, day, 200
 
 
 @login_required

@@ -4,67 +4,70 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings.appointments.forms import doctors
 from bookings.models import BOOKING_HORIZON_DAYS
 
 WEEKDAY_CHOICES = [
-    (0, "Mon"),
-    (1, "Tue"),
-    (2, "Wed"),
-    (3, "Thu"),
-    (4, "Fri"),
-    (5, "Sat"),
-    (6, "Sun"),
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
 ]
 
 
 class CourseSearchForm(forms.Form):
     """The patient's wishes for a course: the first session and when they can come."""
 
-    first_day = forms.DateField(
-        label="First session on or after",
-        # Date and time inputs read only ISO values; the locale's 02/03/2027 would show blank.
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-    )
-    first_time = forms.TimeField(
-        label="At (leave empty for the earliest free time)",
-        required=False,
-        widget=forms.TimeInput(
-            attrs={"type": "time", "step": 900, "class": "form-control"}, format="%H:%M"
-        ),
-    )
+    # Chosen on the time picker (bookings/appointments/picker.py), sent as ISO values. No day:
+    # the picker is shown; a day and no time: the earliest free time from that day.
+    first_day = forms.DateField(required=False, widget=forms.HiddenInput)
+    first_time = forms.TimeField(required=False, widget=forms.HiddenInput)
     weekdays = forms.TypedMultipleChoiceField(
-        label="Days I can come",
+        label=_("Days I can come"),
         choices=WEEKDAY_CHOICES,
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: any day.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("None ticked: any day."),
     )
     bands = forms.MultipleChoiceField(
-        label="Times of day",
-        choices=[("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")],
+        label=_("Times of day"),
+        choices=[
+            ("morning", _("Morning")),
+            ("afternoon", _("Afternoon")),
+            ("evening", _("Evening")),
+        ],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: any time.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("None ticked: any time."),
     )
     doctor = forms.ModelChoiceField(
+        label=_("Doctor"),
         queryset=doctors(),
         required=False,
-        empty_label="Any doctor",
+        empty_label=_("Any doctor"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     same_doctor = forms.BooleanField(
-        label="The same doctor for every session", required=False, initial=True
+        label=_("The same doctor for every session"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     shown = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def clean_first_day(self) -> date:
-        day: date = self.cleaned_data["first_day"]
+    def clean_first_day(self) -> date | None:
+        day: date | None = self.cleaned_data["first_day"]
+        if day is None:
+            return None
         today = timezone.localdate()
         if day < today:
-            raise forms.ValidationError("Choose today or a later day.")
+            raise forms.ValidationError(_("Choose today or a later day."))
         if day > today + timedelta(days=BOOKING_HORIZON_DAYS):
-            raise forms.ValidationError("Courses can start up to a year ahead.")
+            raise forms.ValidationError(_("Courses can start up to a year ahead."))
         return day

@@ -3,22 +3,23 @@ the rest, its .ics, cancelling the rest, and moving one session inside its windo
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bookings.appointments.forms import SEARCH_DAYS, BookSlotForm, CancelForm
+from bookings.appointments.forms import BookSlotForm, CancelForm
+from bookings.appointments.picker import Picker, PickerForm, build_picker
 from bookings.appointments.services import STAFF, SlotUnavailable
 from bookings.appointments.views import cancel_from_form, ics_response
-from bookings.calendars.availability import clinic_zone, free_slots
+from bookings.calendars.availability import clinic_zone, free_slots, local_day
 from bookings.calendars.ics import calendar_file
 from bookings.courses.forms import CourseSearchForm
 from bookings.courses.keeping import (
@@ -30,16 +31,19 @@ from bookings.courses.keeping import (
 )
 from bookings.courses.search import Band, Preferences, SeriesFailure, SeriesProposal, propose_series
 from bookings.courses.services import course_cancel_rest, series_book, session_move
-from bookings.courses.windows import move_effects, move_window
+from bookings.courses.windows import move_effects, move_window, outside_window
 from bookings.models import (
+    BOOKING_HORIZON_DAYS,
     Appointment,
     BookingPolicy,
+    ClinicContact,
     OfferStatus,
     Resource,
     TreatmentType,
     WaitlistEntry,
     WaitlistOffer,
 )
+from bookings.prices.quotes import course_quote
 from clinic.audit import audit_record
 from clinic.roles import Role, has_role
 from planner.models import PlanStatus, TreatmentPlan
@@ -53,12 +57,9 @@ def course_for(request: HttpRequest, plan_id: int) -> TreatmentPlan:
     raise Http404("No such course.")
 
 
-def _propose(plan: TreatmentPlan, form: CourseSearchForm) -> SeriesProposal | SeriesFailure | None:
-    treatment_type = TreatmentType.objects.session_for(
-        concern=plan.concern, area=plan.intake.get("area", "")
-    )
-    if treatment_type is None:
-        return None
+def _propose(
+    plan: TreatmentPlan, form: CourseSearchForm, treatment_type: TreatmentType
+) -> SeriesProposal | SeriesFailure:
     data = form.cleaned_data
     zone = clinic_zone()
     first_start = None
@@ -104,7 +105,8 @@ def booking_closed(plan: TreatmentPlan) -> str:
 
 @login_required
 def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Choose the first session and the wishes, see the whole course proposed, confirm it."""
+    """Choose the first session on the picker (with the wishes for the rest), review the whole
+    course proposed from it, book it from the review (POST)."""
     plan = course_for(request, plan_id)
     own = plan.patient_id == request.user.pk
     if not own and not has_role(request.user, Role.RECEPTIONIST):
@@ -114,17 +116,28 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
     if closed := booking_closed(plan):
         messages.info(request, closed)
         return redirect("course-detail", plan_id=plan.pk)
-    tomorrow = timezone.localdate() + timedelta(days=1)
     source = request.POST if request.method == "POST" else request.GET
-    form = CourseSearchForm(source or None, initial={"first_day": tomorrow, "same_doctor": True})
-    context: dict[str, object] = {"plan": plan, "form": form}
+    if not any(key in source for key in CourseSearchForm.base_fields):
+        source = QueryDict("same_doctor=on")  # no wishes said yet: one doctor, as the form offers
+    form = CourseSearchForm(source)
+    context: dict[str, object] = {"plan": plan, "form": form, "quote": course_quote(plan)}
     status = 200
-    if form.is_bound and form.is_valid():
-        result = _propose(plan, form)
-        if result is None:
-            messages.error(request, "The clinic has no treatment set up for this concern yet.")
-            status = 409
-        elif isinstance(result, SeriesFailure):
+    treatment_type = TreatmentType.objects.session_for(
+        concern=plan.concern, area=plan.intake.get("area", "")
+    )
+    if treatment_type is None:
+        messages.error(request, _("The clinic has no treatment set up for this concern yet."))
+        return render(request, "bookings/course_book.html", context, status=409)
+    context["treatment_type"] = treatment_type
+    valid = form.is_valid()
+    if valid and form.cleaned_data["first_day"] is None and request.method == "POST":
+        form.add_error("first_day", _("Choose the day of the first session."))
+        valid = False
+    if not valid:
+        status = 400
+    elif form.cleaned_data["first_day"] is not None:
+        result = _propose(plan, form, treatment_type)
+        if isinstance(result, SeriesFailure):
             context["failure"] = result
             status = 409
         elif request.method == "POST" and form.cleaned_data["shown"] == result.fingerprint:
@@ -138,23 +151,103 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
                 status = 400
             else:
                 count = len(result.sessions)
-                whose = "Your" if own else f"{plan.patient.get_full_name()}'s"
-                messages.success(request, f"{whose} {count} sessions are booked.")
+                messages.success(
+                    request,
+                    _("Your %(count)s sessions are booked.") % {"count": count}
+                    if own
+                    else _("%(name)s's %(count)s sessions are booked.")
+                    % {"name": plan.patient.get_full_name(), "count": count},
+                )
                 return redirect("course-detail", plan_id=plan.pk)
         else:
             if request.method == "POST":
-                messages.warning(request, "The calendar changed meanwhile: here is the course now.")
-                status = 409
-            names = dict(
-                Resource.objects.filter(pk__in={x.doctor_id for x in result.sessions}).values_list(
-                    "pk", "name"
+                messages.warning(
+                    request, _("The calendar changed meanwhile: here is the course now.")
                 )
-            )
-            context["rows"] = [(session, names[session.doctor_id]) for session in result.sessions]
-            context["fingerprint"] = result.fingerprint
-    elif form.is_bound:
-        status = 400
+                status = 409
+            return _course_review(request, plan, form, result, context, status)
+    if valid:
+        context["picker"], problem = _first_session_picker(request, form, treatment_type)
+        if problem:
+            messages.error(request, problem)
+            status = 400
     return render(request, "bookings/course_book.html", context, status=status)
+
+
+def _first_session_picker(
+    request: HttpRequest, form: CourseSearchForm, treatment_type: TreatmentType
+) -> tuple[Picker, str]:
+    """The picker of the first session's day and time, on the doctor wished for, and what was
+    wrong with the days asked for ("" if nothing)."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    picker_form = PickerForm(request.GET, first=today, last=horizon)
+    problem = "" if picker_form.is_valid() else picker_form.problem()
+    start, last, day = picker_form.span()
+    slots = free_slots(
+        treatment_type, first_day=start, last_day=last, doctor=form.cleaned_data["doctor"]
+    )
+    base = request.GET.copy()
+    if form.cleaned_data["same_doctor"]:
+        base["same_doctor"] = "on"  # the default, kept by the picker's links
+    picker = build_picker(
+        slots,
+        start=start,
+        last=last,
+        first_allowed=today,
+        last_allowed=horizon,
+        chosen=day,
+        base=base,
+        time_params=("first_day", "first_time"),
+    )
+    return picker, problem
+
+
+def _course_review(
+    request: HttpRequest,
+    plan: TreatmentPlan,
+    form: CourseSearchForm,
+    proposal: SeriesProposal,
+    context: dict[str, object],
+    status: int,
+) -> HttpResponse:
+    """The whole course as it would be booked: each session's time, doctor and room, the price
+    and how to cancel; its Book button posts what was shown (the proposal's fingerprint)."""
+    ids = {x.doctor_id for x in proposal.sessions} | {
+        x.room_id for x in proposal.sessions if x.room_id is not None
+    }
+    names = dict(Resource.objects.filter(pk__in=ids).values_list("pk", "name"))
+    zone = clinic_zone()
+    context["rows"] = [
+        (
+            session,
+            session.starts_at.astimezone(zone),
+            names[session.doctor_id],
+            names.get(session.room_id) if session.room_id else "",
+        )
+        for session in proposal.sessions
+    ]
+    context["doctors"] = sorted({names[x.doctor_id] for x in proposal.sessions})
+    context["fingerprint"] = proposal.fingerprint
+    context["policy"] = BookingPolicy.current()
+    context["contact"] = ClinicContact.objects.filter(pk=1).first()
+    context["again"] = "?" + _wishes_query(form)
+    return render(request, "bookings/course_book.html", context, status=status)
+
+
+def _wishes_query(form: CourseSearchForm) -> str:
+    """The wishes as a query, to go back to the picker with them."""
+    query = QueryDict(mutable=True)
+    data = form.cleaned_data
+    query.setlist("weekdays", [str(day) for day in data["weekdays"]])
+    query.setlist("bands", list(data["bands"]))
+    if data["doctor"]:
+        query["doctor"] = str(data["doctor"].pk)
+    if data["same_doctor"]:
+        query["same_doctor"] = "on"
+    if data["first_day"]:
+        query["day"] = data["first_day"].isoformat()
+    return query.urlencode()
 
 
 @login_required
@@ -229,8 +322,8 @@ def course_cancel_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    """Offer only the times inside the session's window; say what the move does to the next
-    session; move it (re-flowing the rest when asked) on confirmation."""
+    """Offer, on the picker, only the days inside the session's window; say what the chosen
+    time does to the next session; move it (re-flowing the rest when asked) on confirmation."""
     appointment = get_object_or_404(
         Appointment.objects.select_related("patient", "treatment_type", "plan"), pk=appointment_id
     )
@@ -238,11 +331,10 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
         raise Http404("No such appointment.")
     if appointment.patient_id != request.user.pk:
         audit_record(request=request, patient=appointment.patient, action="moving appointment")
-    zone = clinic_zone()
     today = timezone.localdate()
     window = move_window(appointment)
-    first, last = window or (today, today + timedelta(days=SEARCH_DAYS * 4))
-    first = max(first, today)
+    first, last = window or (today, today + timedelta(days=BOOKING_HORIZON_DAYS))
+    first, last = max(first, today), min(last, today + timedelta(days=BOOKING_HORIZON_DAYS))
     status = 200
     chosen = None
     if request.method == "POST":
@@ -263,29 +355,49 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
                 messages.error(request, " ".join(error.messages))
                 status = 400
             else:
-                messages.success(request, "Moved.")
+                messages.success(request, _("Moved."))
                 return redirect("appointment-detail", appointment_id=appointment.pk)
         else:
             messages.error(request, form.problem())
             status = 400
     elif "starts_at" in request.GET:
         form = BookSlotForm(request.GET)
-        if form.is_valid():
-            chosen = form.cleaned_data["starts_at"]
-        else:
+        if not form.is_valid():
             messages.error(request, form.problem())
             status = 400
-    by_day: dict[date, list[datetime]] = defaultdict(list)
-    if first <= last:
-        for start in free_slots(appointment.treatment_type, first_day=first, last_day=last):
-            by_day[start.astimezone(zone).date()].append(start.astimezone(zone))
-    context = {
+        elif problem := outside_window(appointment, form.cleaned_data["starts_at"]):
+            messages.error(request, problem)
+            status = 400
+        else:
+            chosen = form.cleaned_data["starts_at"]
+    context: dict[str, object] = {
         "appointment": appointment,
         "window": window,
-        "days": sorted(by_day.items())[: SEARCH_DAYS * 2],
-        "chosen": chosen,
-        "effects": move_effects(appointment, chosen) if chosen else [],
+        "chosen": chosen.astimezone(clinic_zone()) if chosen and status == 200 else None,
+        "effects": move_effects(appointment, chosen) if chosen and status == 200 else [],
     }
+    if context["chosen"] is None:
+        if first > last:
+            context["picker"] = None  # the window has passed
+        else:
+            query = request.GET.copy()
+            if chosen is not None and "day" not in query and first <= local_day(chosen) <= last:
+                query["day"] = local_day(chosen).isoformat()  # a refused time: its day again
+            picker_form = PickerForm(query, first=first, last=last)
+            if not picker_form.is_valid():
+                messages.error(request, picker_form.problem())
+                status = 400
+            start, strip_last, day = picker_form.span()
+            slots = free_slots(appointment.treatment_type, first_day=start, last_day=strip_last)
+            context["picker"] = build_picker(
+                slots,
+                start=start,
+                last=strip_last,
+                first_allowed=first,
+                last_allowed=last,
+                chosen=day,
+                base=request.GET,
+            )
     return render(request, "bookings/appointment_move.html", context, status=status)
 
 

@@ -32,7 +32,7 @@ def test_the_patient_sees_the_whole_course_proposed_and_books_it(plan, alice):
     page = client.get(reverse("course-book", args=[plan.pk]), SEARCH)
     assert page.status_code == 200
     rows = page.context["rows"]
-    assert [session.number for session, _ in rows] == [1, 2, 3, 4]
+    assert [session.number for session, *_ in rows] == [1, 2, 3, 4]
     assert "Mon 1 Mar 2027, 10:00" in page.content.decode()
     response = client.post(
         reverse("course-book", args=[plan.pk]), SEARCH | {"shown": page.context["fingerprint"]}
