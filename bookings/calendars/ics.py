@@ -1,4 +1,5 @@
-"""Calendar files (RFC 5545, with the icalendar library) for an appointment or a whole course.
+"""Calendar files (RFC 5545, with the icalendar library) for an appointment, a whole course, or a
+patient's private subscription (bookings/calendars/feeds.py).
 
 Each event keeps the same UID for the life of the appointment, so a calendar that imports the
 file again updates the event (a moved session moves, a cancelled one shows as cancelled)."""
@@ -6,11 +7,15 @@ file again updates the event (a moved session moves, a cancelled one shows as ca
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from icalendar import Calendar, Event
 
 from bookings.models import Appointment, AppointmentStatus
+
+# How often a subscribed calendar should fetch the feed again (calendars may wait longer).
+FEED_REFRESH = timedelta(hours=1)
 
 
 def _uid(appointment: Appointment) -> str:
@@ -18,10 +23,24 @@ def _uid(appointment: Appointment) -> str:
     return f"appointment-{appointment.pk}@{host}"
 
 
-def calendar_file(appointments: Iterable[Appointment], *, sessions: int | None = None) -> bytes:
+def calendar_file(
+    appointments: Iterable[Appointment],
+    *,
+    sessions: int | None = None,
+    feed_name: str = "",
+) -> bytes:
+    """The appointments as one calendar. `sessions` numbers a course's sessions ("Session 2 of
+    4") for every appointment; with `feed_name` the file is a subscription: it is named, asks
+    to be fetched again hourly, numbers each session from its own plan (select_related("plan")
+    keeps that one query), and leaves out the doctor and the room: a subscription is read by a
+    calendar service, so it says only what the patient needs to turn up."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.CLINIC_NAME}//Pico courses//EN")
     calendar.add("version", "2.0")
+    if feed_name:
+        calendar.add("x-wr-calname", feed_name)
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", FEED_REFRESH)
     for appointment in appointments:
         event = Event()
         event.add("uid", _uid(appointment))
@@ -29,20 +48,23 @@ def calendar_file(appointments: Iterable[Appointment], *, sessions: int | None =
         event.add("dtstart", appointment.starts_at)
         event.add("dtend", appointment.ends_at)
         title = str(appointment.treatment_type)
-        if appointment.session_number and sessions:
-            title = f"Session {appointment.session_number} of {sessions}: {title}"
+        of = appointment.plan.sessions if feed_name and appointment.plan else sessions
+        if appointment.session_number and of:
+            title = f"Session {appointment.session_number} of {of}: {title}"
         event.add("summary", f"{title} at {settings.CLINIC_NAME}")
         where = (
             f"{settings.CLINIC_NAME}, {appointment.room}"
-            if appointment.room
+            if not feed_name and appointment.room
             else settings.CLINIC_NAME
         )
         event.add("location", where)
-        event.add(
-            "description",
-            f"With {appointment.doctor}. Come without make-up; no tanning or unprotected sun "
-            "before your session, and no retinoid creams or acid peels in the week before.",
-        )
+        if not feed_name:
+            event.add(
+                "description",
+                f"With {appointment.doctor}. Come without make-up; no tanning or unprotected "
+                "sun before your session, and no retinoid creams or acid peels in the week "
+                "before.",
+            )
         cancelled = appointment.status == AppointmentStatus.CANCELLED
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         calendar.add_component(event)

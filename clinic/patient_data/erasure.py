@@ -50,6 +50,7 @@ from bookings.waitlist.services import waitlist_leave
 from clinic.models import (
     ApiToken,
     AuditEntry,
+    CalendarFeed,
     Channel,
     Consent,
     Intake,
@@ -276,6 +277,7 @@ def patient_erase(*, patient: User, by: User, now: datetime | None = None) -> Er
     patient.set_unusable_password()  # also ends every session they had open
     patient.save()
     ApiToken.objects.filter(user=patient).delete()
+    CalendarFeed.objects.filter(patient=patient).delete()
     profile, _ = PatientProfile.objects.get_or_create(user=patient)
     profile.date_of_birth = None
     profile.phone = ""

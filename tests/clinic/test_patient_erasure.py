@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
+from bookings.calendars.feeds import calendar_feed_current
 from bookings.models import (
     Appointment,
     AppointmentStatus,
@@ -27,6 +28,7 @@ from bookings.models import (
 )
 from clinic.models import (
     AuditEntry,
+    CalendarFeed,
     Consent,
     Intake,
     IntakeStatus,
@@ -101,6 +103,7 @@ def test_the_page_says_what_is_removed_and_what_is_kept_and_why_before_confirmin
 
 def test_a_manager_erases_a_patients_personal_details(manager, alice, records, on_the_day):
     alices_browser = client_for(alice)
+    calendar_feed_current(patient=alice)  # her private calendar link
     course = records.courses[0]
     revisions = PlanRevision.objects.filter(plan__patient=alice).count()
 
@@ -140,6 +143,8 @@ def test_a_manager_erases_a_patients_personal_details(manager, alice, records, o
     # She can no longer log in, and the session she had open has ended.
     assert not alices_browser.login(email="alice@example.com", password=PASSWORD)
     assert alices_browser.get(reverse("patient-home")).status_code == 302
+    # Her private calendar link is gone with her.
+    assert not CalendarFeed.objects.filter(patient=alice).exists()
 
 
 def test_the_record_page_then_says_when_what_is_kept_is_purged(manager, alice, records, on_the_day):
