@@ -1,5 +1,6 @@
-"""The demo calendars: doctors, laser devices and rooms with their hours, treatment types, and
-writing a visit in the state the services would have left it."""
+"""The demo calendars: doctors, laser devices and rooms with their hours, treatment types and
+their prices, course packages, the clinic's address and phone, and writing a visit in the
+state the services would have left it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from bookings.models import (
     Appointment,
     AppointmentStatus,
     BookingPolicy,
+    ClinicContact,
     Closure,
+    CoursePackage,
     Resource,
     ResourceKind,
     TreatmentKind,
@@ -26,6 +29,17 @@ from planner.rules import (
     Area,
     Concern,
 )
+
+# Prices in sen (RM 1 = 100 sen), as a Kuala Lumpur clinic might charge for one session.
+DEMO_SESSION_PRICES = {
+    Concern.FINE_LINES: 45000,
+    Concern.WRINKLES: 50000,
+    Concern.SKIN_LAXITY: 55000,
+    Concern.PIGMENTATION: 45000,
+    Concern.MELASMA: 48000,
+    Concern.ACNE_SCARS: 65000,
+    Concern.TATTOO: 35000,
+}
 
 
 def demo_calendars() -> None:
@@ -67,6 +81,7 @@ def demo_calendars() -> None:
         kind=TreatmentKind.CONSULTATION,
         duration_minutes=30,
         needs_device=False,
+        price_minor=8000,
     )
     for concern in Concern:
         TreatmentType.objects.create(
@@ -75,6 +90,7 @@ def demo_calendars() -> None:
             concern=concern.value,
             duration_minutes=45,
             buffer_minutes=15,
+            price_minor=DEMO_SESSION_PRICES[concern],
         )
     TreatmentType.objects.create(
         name="Pico session: tattoo, large area",
@@ -83,6 +99,17 @@ def demo_calendars() -> None:
         area=Area.LARGE.value,
         duration_minutes=75,
         buffer_minutes=15,
+        price_minor=65000,
+    )
+    # Two packages, each cheaper than its sessions one by one; other concerns pay per session.
+    CoursePackage.objects.create(concern=Concern.PIGMENTATION.value, price_minor=240000, sessions=6)
+    CoursePackage.objects.create(concern=Concern.ACNE_SCARS.value, price_minor=330000, sessions=6)
+    ClinicContact.objects.update_or_create(
+        pk=1,
+        defaults={
+            "address": "Level 3, Wisma Cahaya\n18 Jalan Ampang\n50450 Kuala Lumpur",
+            "phone": "+60321610000",
+        },
     )
     BookingPolicy.current()
 
