@@ -7,22 +7,35 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from planner.rules import POLICY, Concern, FlagKind, Window
 
 
 class PlanStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    STOPPED = "stopped", "Stopped"
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
 
 
 OPEN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.APPROVED, PlanStatus.IN_PROGRESS)
 # Statuses a plan reaches only through a doctor's approval.
 APPROVED_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_PROGRESS, PlanStatus.COMPLETED)
-CONCERN_CHOICES = [(concern.value, concern.label.capitalize()) for concern in Concern]
+# Each concern as a person reads it, in the reader's language (the intake asks in the same words).
+_CONCERN_WORDS: dict[Concern, str | Promise] = {
+    Concern.FINE_LINES: _("Fine lines"),
+    Concern.WRINKLES: _("Wrinkles"),
+    Concern.SKIN_LAXITY: _("Skin laxity"),
+    Concern.PIGMENTATION: _("Pigmentation"),
+    Concern.MELASMA: _("Melasma"),
+    Concern.ACNE_SCARS: _("Acne scars"),
+    Concern.TATTOO: _("Tattoo"),
+}
+CONCERN_CHOICES = [(concern.value, _CONCERN_WORDS[concern]) for concern in Concern]
 CONCERN_LABELS = dict(CONCERN_CHOICES)
 
 
@@ -30,7 +43,8 @@ def screening_label(answer: str) -> str:
     """A screening answer's name as a person reads it ("Pregnancy"), from the flag it raises."""
     for rule in POLICY.screening:
         if rule.answer == answer:
-            return rule.flag.partition(":")[0].rstrip(".")
+            # A translation may use the full-width colon (Chinese).
+            return gettext(rule.flag).partition(":")[0].partition("\uff1a")[0].rstrip(".。")
     return answer.replace("_", " ").capitalize()
 
 
@@ -150,11 +164,13 @@ class TreatmentPlan(models.Model):
     def booking_problem(self) -> str:
         """Why the course's sessions cannot be booked now, or "" if they can."""
         if self.booking_blocked:
-            return "Treatment cannot be booked for this course: see its screening."
+            return gettext("Treatment cannot be booked for this course: see its screening.")
         if self.status == PlanStatus.PROPOSED and self.requires_doctor_review:
-            return "A doctor reviews this course first; a consultation can be booked meanwhile."
+            return gettext(
+                "A doctor reviews this course first; a consultation can be booked meanwhile."
+            )
         if not self.is_open:
-            return "This course is closed."
+            return gettext("This course is closed.")
         return ""
 
     def snapshot(self) -> dict[str, Any]:
@@ -175,30 +191,30 @@ class TreatmentPlan(models.Model):
 
 
 class RevisionAction(models.TextChoices):
-    CREATED = "created", "Proposed from the intake"
-    APPROVED = "approved", "Approved"
-    ADJUSTED = "adjusted", "Adjusted"
-    STARTED = "started", "Course started"
-    COMPLETED = "completed", "Course completed"
-    STOPPED = "stopped", "Stopped"
-    HARD_STOP_CLEARED = "hard_stop_cleared", "Hard stop cleared"
+    CREATED = "created", _("Proposed from the intake")
+    APPROVED = "approved", _("Approved")
+    ADJUSTED = "adjusted", _("Adjusted")
+    STARTED = "started", _("Course started")
+    COMPLETED = "completed", _("Course completed")
+    STOPPED = "stopped", _("Stopped")
+    HARD_STOP_CLEARED = "hard_stop_cleared", _("Hard stop cleared")
     # A change an adverse event proposed, which the doctor decided against: kept, with why.
-    PROPOSAL_DISMISSED = "proposal_dismissed", "Proposed change dismissed"
+    PROPOSAL_DISMISSED = "proposal_dismissed", _("Proposed change dismissed")
 
 
 # How a snapshot's fields read on the plan's history, and how their values are shown.
-SNAPSHOT_LABELS = {
-    "concern": "Concern",
-    "status": "Status",
-    "sessions": "Sessions",
-    "sessions_min": "Fewest sessions",
-    "sessions_max": "Most sessions",
-    "interval_min_days": "Shortest gap (days)",
-    "interval_ideal_days": "Ideal gap (days)",
-    "interval_max_days": "Longest gap (days)",
-    "review_after_session": "Doctor's review after session",
-    "fitzpatrick": "Skin type (Fitzpatrick)",
-    "hard_stops": "Hard stops",
+SNAPSHOT_LABELS: dict[str, str | Promise] = {
+    "concern": _("Concern"),
+    "status": _("Status"),
+    "sessions": _("Sessions"),
+    "sessions_min": _("Fewest sessions"),
+    "sessions_max": _("Most sessions"),
+    "interval_min_days": _("Shortest gap (days)"),
+    "interval_ideal_days": _("Ideal gap (days)"),
+    "interval_max_days": _("Longest gap (days)"),
+    "review_after_session": _("Doctor's review after session"),
+    "fitzpatrick": _("Skin type (Fitzpatrick)"),
+    "hard_stops": _("Hard stops"),
 }
 STATUS_LABELS = dict(PlanStatus.choices)
 
@@ -211,7 +227,7 @@ def _shown(name: str, value: Any) -> str:
     if name == "status":
         return str(STATUS_LABELS.get(value, value))
     if name == "hard_stops":
-        return ", ".join(screening_label(code) for code in value) or "none"
+        return ", ".join(screening_label(code) for code in value) or gettext("none")
     return str(value)
 
 
@@ -249,7 +265,7 @@ class PlanRevision(models.Model):
             return []
         return [
             (
-                SNAPSHOT_LABELS.get(name, name.replace("_", " ").capitalize()),
+                str(SNAPSHOT_LABELS.get(name, name.replace("_", " ").capitalize())),
                 _shown(name, self.before.get(name)),
                 _shown(name, value),
             )

@@ -68,7 +68,7 @@ def _apply(plan: TreatmentPlan, recommendation: Recommendation) -> None:
     plan.kirby_desai = recommendation.kirby_desai
     data = recommendation.as_dict()
     plan.flags = data["flags"]
-    plan.reasons = data["reasons"]
+    plan.reasons = recommendation.stored_reasons()
     plan.requires_doctor_review = recommendation.requires_doctor_review
     plan.booking_blocked = recommendation.booking_blocked
     plan.policy_version = recommendation.policy_version
@@ -216,10 +216,10 @@ def plan_clear_hard_stop(*, plan: TreatmentPlan, doctor: User, reason: str) -> T
     plan.intake = {**plan.intake, "screening": answers}
     # The remaining flags and the patient's reasons as the planner now gives them; the numbers
     # (perhaps a doctor's) stay as they are.
-    recommendation = recommend(intake_from_dict(plan.intake)).as_dict()
-    plan.flags = recommendation["flags"]
-    plan.reasons = recommendation["reasons"]
-    plan.booking_blocked = recommendation["booking_blocked"]
+    replanned = recommend(intake_from_dict(plan.intake))
+    plan.flags = replanned.as_dict()["flags"]
+    plan.reasons = replanned.stored_reasons()
+    plan.booking_blocked = replanned.booking_blocked
     # Approval is still the gate: an unflagged proposed course could otherwise be booked.
     plan.requires_doctor_review = True
     _save_with_revision(

@@ -8,16 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models.calendars import LONGEST_RESERVATION, Resource, TreatmentType
 
 
 class AppointmentStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    CHECKED_IN = "checked_in", "Checked in"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "No-show"
-    CANCELLED = "cancelled", "Cancelled"
+    BOOKED = "booked", _("Booked")
+    CHECKED_IN = "checked_in", _("Checked in")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):

@@ -7,14 +7,15 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models.appointments import Appointment
 
 
 class EntryStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    SERVED = "served", "Offer accepted"
-    LEFT = "left", "Left the waitlist"
+    WAITING = "waiting", _("Waiting")
+    SERVED = "served", _("Offer accepted")
+    LEFT = "left", _("Left the waitlist")
 
 
 class WaitlistEntryQuerySet(models.QuerySet["WaitlistEntry"]):
@@ -83,10 +84,10 @@ class WaitlistEntry(models.Model):
 
 
 class OfferStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    TAKEN = "taken", "Taken by someone else"
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    TAKEN = "taken", _("Taken by someone else")
 
 
 class WaitlistOffer(models.Model):

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -26,7 +26,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookings.calendars.ics import calendar_file
 from bookings.models import (
@@ -38,6 +40,7 @@ from bookings.models import (
     ReminderKind,
 )
 from bookings.reminders.links import link_make
+from clinic.languages import language_of
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +134,7 @@ def _offer_context(reminder: Reminder) -> dict[str, object]:
         "patient": reminder.patient,
         "offer": offer,
         "entry": entry,
-        "session": f"session {entry.session_number} of {entry.plan.sessions}",
+        "session": _session(entry.session_number, entry.plan.sessions),
         "when": timezone.localtime(offer.starts_at),
         "until": timezone.localtime(offer.expires_at),
         "clinic_name": settings.CLINIC_NAME,
@@ -147,7 +150,7 @@ def _context(reminder: Reminder) -> dict[str, object]:
     plan = appointment.plan
     session = ""
     if plan is not None and appointment.session_number:
-        session = f"session {appointment.session_number} of {plan.sessions}"
+        session = _session(appointment.session_number, plan.sessions)
     course: list[Appointment] = []
     if reminder.kind == ReminderKind.CANCELLED and plan is not None:
         # The sessions cancelled with this one (the rest of a course cancelled at once).
@@ -165,7 +168,12 @@ def _context(reminder: Reminder) -> dict[str, object]:
             .order_by("starts_at")
         )
     when = timezone.localtime(appointment.starts_at)
+    # The treatment type's name is the clinic's own word, in the clinic's language.
+    what = session or str(appointment.treatment_type).lower()
     context: dict[str, object] = {
+        "what": what,
+        # Pre-care is for laser sessions: the visit is called so when it is not in a course.
+        "laser_visit": session or _("laser session"),
         "course": course if len(course) > 1 else [],
         "reminder": reminder,
         "patient": reminder.patient,
@@ -180,7 +188,7 @@ def _context(reminder: Reminder) -> dict[str, object]:
         context[f"{action}_link"] = link_make(appointment, action)
     if plan is not None and reminder.kind in (ReminderKind.BOOK_NEXT, ReminderKind.WINDOW_CLOSING):
         following = (appointment.session_number or 0) + 1
-        context["next_session"] = f"session {following} of {plan.sessions}"
+        context["next_session"] = _session(following, plan.sessions)
         context["opens"] = when.date() + timedelta(days=plan.interval_min_days)
         context["closes"] = when.date() + timedelta(days=plan.interval_max_days)
         context["book_link"] = settings.SITE_URL + reverse("course-book", args=[plan.pk])
@@ -195,49 +203,78 @@ def _context(reminder: Reminder) -> dict[str, object]:
     return context
 
 
+def _session(number: int, sessions: int) -> str:
+    return _("session %(number)s of %(sessions)s") % {"number": number, "sessions": sessions}
+
+
+# A subject's dates are formatted with the date filter's format characters (the names of days
+# and months come out in the message's language), each format a translatable string.
 SUBJECTS = {
-    ReminderKind.CONFIRMATION: "Booked: {what} on {when:%a %d %b at %H:%M}",
-    ReminderKind.PRE_CARE: "Getting ready for {what} on {when:%a %d %b}",
-    ReminderKind.SOON: "See you at {when:%H:%M} today",
-    ReminderKind.AFTERCARE: "Looking after your skin after {what}",
-    ReminderKind.FIRST_RESULTS: "Your first results after {what}",
-    ReminderKind.BOOK_NEXT: "Time to book your {next_session}",
-    ReminderKind.WINDOW_CLOSING: "Book your {next_session} by {closes:%a %d %b}",
-    ReminderKind.REVIEW: "Your review with the doctor after {what}",
-    ReminderKind.WAITLIST_OFFER: "A sooner time for your {what}: {when:%a %d %b at %H:%M}",
-    ReminderKind.CANCELLED: "Cancelled: {what} on {when:%a %d %b at %H:%M}",
+    ReminderKind.CONFIRMATION: gettext_lazy("Booked: %(what)s on %(day)s at %(time)s"),
+    ReminderKind.PRE_CARE: gettext_lazy("Getting ready for %(what)s on %(day)s"),
+    ReminderKind.SOON: gettext_lazy("See you at %(time)s today"),
+    ReminderKind.AFTERCARE: gettext_lazy("Looking after your skin after %(what)s"),
+    ReminderKind.FIRST_RESULTS: gettext_lazy("Your first results after %(what)s"),
+    ReminderKind.BOOK_NEXT: gettext_lazy("Time to book your %(next_session)s"),
+    ReminderKind.WINDOW_CLOSING: gettext_lazy("Book your %(next_session)s by %(closes)s"),
+    ReminderKind.REVIEW: gettext_lazy("Your review with the doctor after %(what)s"),
+    ReminderKind.WAITLIST_OFFER: gettext_lazy(
+        "A sooner time for your %(what)s: %(day)s at %(time)s"
+    ),
+    ReminderKind.CANCELLED: gettext_lazy("Cancelled: %(what)s on %(day)s at %(time)s"),
 }
 # The button under an email's text: its label and the context's link it opens.
 BUTTONS = {
-    ReminderKind.CONFIRMATION: ("See your appointment", "link"),
-    ReminderKind.PRE_CARE: ("Yes, I will come", "confirm_link"),
-    ReminderKind.SOON: ("See your appointment", "link"),
-    ReminderKind.BOOK_NEXT: ("Book your next session", "book_link"),
-    ReminderKind.WINDOW_CLOSING: ("Book your next session", "book_link"),
-    ReminderKind.REVIEW: ("Book your review", "review_link"),
-    ReminderKind.WAITLIST_OFFER: ("See the time and take it", "link"),
-    ReminderKind.CANCELLED: ("Book another time", "book_link"),
+    ReminderKind.CONFIRMATION: (gettext_lazy("See your appointment"), "link"),
+    ReminderKind.PRE_CARE: (gettext_lazy("Yes, I will come"), "confirm_link"),
+    ReminderKind.SOON: (gettext_lazy("See your appointment"), "link"),
+    ReminderKind.BOOK_NEXT: (gettext_lazy("Book your next session"), "book_link"),
+    ReminderKind.WINDOW_CLOSING: (gettext_lazy("Book your next session"), "book_link"),
+    ReminderKind.REVIEW: (gettext_lazy("Book your review"), "review_link"),
+    ReminderKind.WAITLIST_OFFER: (gettext_lazy("See the time and take it"), "link"),
+    ReminderKind.CANCELLED: (gettext_lazy("Book another time"), "book_link"),
 }
+
+
+def _subject(kind: ReminderKind, context: dict[str, object]) -> str:
+    when = context["when"]
+    closes = context.get("closes")
+    assert isinstance(when, datetime)
+    assert closes is None or isinstance(closes, date)
+    return SUBJECTS[kind] % {
+        "what": context.get("what") or context["session"],
+        "next_session": context.get("next_session", ""),
+        # Translators: a short date in a message's subject, e.g. "Tue 08 Dec".
+        "day": dateformat.format(when, _("D d M")),
+        "time": dateformat.format(when, "H:i"),
+        "closes": dateformat.format(closes, _("D d M")) if closes else "",
+    }
+
+
+def _language(reminder: Reminder) -> str:
+    """The patient's language: their profile is read with the reminder (services.reminders_send
+    selects it), so a message costs no query for it."""
+    return language_of(getattr(reminder.patient, "profile", None))
 
 
 def render_email(reminder: Reminder) -> EmailMultiAlternatives:
     address = reminder.patient.email
     if not address:
         raise MessageError("The patient has no email address.")
-    context = _context(reminder)
-    kind = ReminderKind(reminder.kind)
-    what = context["session"] or str(getattr(reminder.appointment, "treatment_type", "")).lower()
-    subject = SUBJECTS[kind].format(what=what, **context)
-    text = render_to_string(f"bookings/reminders/{reminder.kind}.txt", context)
-    button = BUTTONS.get(kind)
-    html = render_to_string(
-        "bookings/reminders/email.html",
-        {
-            **context,
-            "text": text,
-            "button": (button[0], context[button[1]]) if button else None,
-        },
-    )
+    with translation.override(_language(reminder)):
+        context = _context(reminder)
+        kind = ReminderKind(reminder.kind)
+        subject = _subject(kind, context)
+        text = render_to_string(f"bookings/reminders/{reminder.kind}.txt", context)
+        button = BUTTONS.get(kind)
+        html = render_to_string(
+            "bookings/reminders/email.html",
+            {
+                **context,
+                "text": text,
+                "button": (str(button[0]), context[button[1]]) if button else None,
+            },
+        )
     email = EmailMultiAlternatives(f"{settings.CLINIC_NAME}: {subject}", text, None, [address])
     email.extra_headers["X-Clinic-Reminder"] = str(reminder.pk)
     email.attach_alternative(html, "text/html")
@@ -250,7 +287,8 @@ def render_email(reminder: Reminder) -> EmailMultiAlternatives:
 
 
 def render_text(reminder: Reminder) -> str:
-    return render_to_string(f"bookings/reminders/{reminder.kind}_short.txt", _context(reminder))
+    with translation.override(_language(reminder)):
+        return render_to_string(f"bookings/reminders/{reminder.kind}_short.txt", _context(reminder))
 
 
 def _route(reminder: Reminder) -> tuple[str, str]:

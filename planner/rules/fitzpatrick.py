@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from planner.rules.words import gettext_noop
+
 
 @dataclass(frozen=True)
 class Question:
@@ -20,77 +22,113 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "eyes",
-        "What colour are your eyes?",
+        gettext_noop("What colour are your eyes?"),
         (
-            "Light blue, grey or green",
-            "Blue, grey or green",
-            "Blue",
-            "Dark brown",
-            "Brownish black",
+            gettext_noop("Light blue, grey or green"),
+            gettext_noop("Blue, grey or green"),
+            gettext_noop("Blue"),
+            gettext_noop("Dark brown"),
+            gettext_noop("Brownish black"),
         ),
     ),
     Question(
         "hair",
-        "What is your natural hair colour?",
-        ("Sandy red", "Blond", "Chestnut or dark blond", "Dark brown", "Black"),
+        gettext_noop("What is your natural hair colour?"),
+        (
+            gettext_noop("Sandy red"),
+            gettext_noop("Blond"),
+            gettext_noop("Chestnut or dark blond"),
+            gettext_noop("Dark brown"),
+            gettext_noop("Black"),
+        ),
     ),
     Question(
         "skin",
-        "What colour is your skin where the sun does not reach it?",
-        ("Reddish", "Very pale", "Pale with a beige tint", "Light brown", "Dark brown"),
+        gettext_noop("What colour is your skin where the sun does not reach it?"),
+        (
+            gettext_noop("Reddish"),
+            gettext_noop("Very pale"),
+            gettext_noop("Pale with a beige tint"),
+            gettext_noop("Light brown"),
+            gettext_noop("Dark brown"),
+        ),
     ),
     Question(
         "freckles",
-        "Do you have freckles where the sun does not reach?",
-        ("Many", "Several", "A few", "Very few", "None"),
+        gettext_noop("Do you have freckles where the sun does not reach?"),
+        (
+            gettext_noop("Many"),
+            gettext_noop("Several"),
+            gettext_noop("A few"),
+            gettext_noop("Very few"),
+            gettext_noop("None"),
+        ),
     ),
     Question(
         "burn",
-        "What happens when you stay in the sun too long?",
+        gettext_noop("What happens when you stay in the sun too long?"),
         (
-            "Painful redness, blistering and peeling",
-            "Blistering, then peeling",
-            "I burn, sometimes with peeling",
-            "I rarely burn",
-            "I have never burnt",
+            gettext_noop("Painful redness, blistering and peeling"),
+            gettext_noop("Blistering, then peeling"),
+            gettext_noop("I burn, sometimes with peeling"),
+            gettext_noop("I rarely burn"),
+            gettext_noop("I have never burnt"),
         ),
     ),
     Question(
         "tan_degree",
-        "How brown do you turn in the sun?",
+        gettext_noop("How brown do you turn in the sun?"),
         (
-            "Hardly or not at all",
-            "A light tan",
-            "A reasonable tan",
-            "A deep tan",
-            "Dark brown, quickly",
+            gettext_noop("Hardly or not at all"),
+            gettext_noop("A light tan"),
+            gettext_noop("A reasonable tan"),
+            gettext_noop("A deep tan"),
+            gettext_noop("Dark brown, quickly"),
         ),
     ),
     Question(
         "tan_speed",
-        "Do you turn brown within a few hours in the sun?",
-        ("Never", "Seldom", "Sometimes", "Often", "Always"),
+        gettext_noop("Do you turn brown within a few hours in the sun?"),
+        (
+            gettext_noop("Never"),
+            gettext_noop("Seldom"),
+            gettext_noop("Sometimes"),
+            gettext_noop("Often"),
+            gettext_noop("Always"),
+        ),
     ),
     Question(
         "face",
-        "How does your face react to the sun?",
-        ("Very sensitive", "Sensitive", "Normal", "Very resistant", "Never a problem"),
+        gettext_noop("How does your face react to the sun?"),
+        (
+            gettext_noop("Very sensitive"),
+            gettext_noop("Sensitive"),
+            gettext_noop("Normal"),
+            gettext_noop("Very resistant"),
+            gettext_noop("Never a problem"),
+        ),
     ),
     Question(
         "last_exposure",
-        "When did you last expose your body to the sun, a sunbed or tanning cream?",
+        gettext_noop("When did you last expose your body to the sun, a sunbed or tanning cream?"),
         (
-            "More than 3 months ago",
-            "2 to 3 months ago",
-            "1 to 2 months ago",
-            "Less than a month ago",
-            "Less than 2 weeks ago",
+            gettext_noop("More than 3 months ago"),
+            gettext_noop("2 to 3 months ago"),
+            gettext_noop("1 to 2 months ago"),
+            gettext_noop("Less than a month ago"),
+            gettext_noop("Less than 2 weeks ago"),
         ),
     ),
     Question(
         "area_exposure",
-        "Does the area to be treated get sun?",
-        ("Never", "Hardly ever", "Sometimes", "Often", "Always"),
+        gettext_noop("Does the area to be treated get sun?"),
+        (
+            gettext_noop("Never"),
+            gettext_noop("Hardly ever"),
+            gettext_noop("Sometimes"),
+            gettext_noop("Often"),
+            gettext_noop("Always"),
+        ),
     ),
 )
 

@@ -8,10 +8,11 @@ features raised the count.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from planner.rules.intake import InkAmount, Scarring, TattooColours, TattooDetails, TattooLocation
+from planner.rules.words import gettext_noop
 
 LOCATION_POINTS = {
     TattooLocation.HEAD_NECK: 1,
@@ -59,33 +60,33 @@ def kirby_desai_score(fitzpatrick: int, tattoo: TattooDetails) -> int:
 # need more sessions". The lowest of each (black, amateur, no scarring, no cover-up, head or
 # neck, skin type I) adds nothing and has no words.
 COLOUR_WORDS = {
-    TattooColours.BLACK_RED: "red ink as well as black",
-    TattooColours.FEW_COLOURS: "several colours",
-    TattooColours.MULTICOLOUR: "many colours",
+    TattooColours.BLACK_RED: gettext_noop("red ink as well as black"),
+    TattooColours.FEW_COLOURS: gettext_noop("several colours"),
+    TattooColours.MULTICOLOUR: gettext_noop("many colours"),
 }
 INK_WORDS = {
-    InkAmount.MINIMAL: "professional ink",
-    InkAmount.MODERATE: "a moderate amount of professional ink",
-    InkAmount.SIGNIFICANT: "a lot of ink",
+    InkAmount.MINIMAL: gettext_noop("professional ink"),
+    InkAmount.MODERATE: gettext_noop("a moderate amount of professional ink"),
+    InkAmount.SIGNIFICANT: gettext_noop("a lot of ink"),
 }
 SCARRING_WORDS = {
-    Scarring.MINIMAL: "a little scarring",
-    Scarring.MODERATE: "some scarring",
-    Scarring.SIGNIFICANT: "heavy scarring",
+    Scarring.MINIMAL: gettext_noop("a little scarring"),
+    Scarring.MODERATE: gettext_noop("some scarring"),
+    Scarring.SIGNIFICANT: gettext_noop("heavy scarring"),
 }
-LAYERING_WORDS = "a cover-up over an older tattoo"
+LAYERING_WORDS = gettext_noop("a cover-up over an older tattoo")
 LOCATION_WORDS = {
-    TattooLocation.UPPER_TRUNK: "a tattoo on the upper back or chest",
-    TattooLocation.LOWER_TRUNK: "a tattoo on the lower back or belly",
-    TattooLocation.PROXIMAL_LIMB: "a tattoo on the upper arm or thigh",
-    TattooLocation.DISTAL_LIMB: "a tattoo on the forearm, hand, lower leg or foot",
+    TattooLocation.UPPER_TRUNK: gettext_noop("a tattoo on the upper back or chest"),
+    TattooLocation.LOWER_TRUNK: gettext_noop("a tattoo on the lower back or belly"),
+    TattooLocation.PROXIMAL_LIMB: gettext_noop("a tattoo on the upper arm or thigh"),
+    TattooLocation.DISTAL_LIMB: gettext_noop("a tattoo on the forearm, hand, lower leg or foot"),
 }
 SKIN_WORDS = {
-    2: "skin type II",
-    3: "skin type III",
-    4: "darker skin (type IV)",
-    5: "darker skin (type V)",
-    6: "darker skin (type VI)",
+    2: gettext_noop("skin type II"),
+    3: gettext_noop("skin type III"),
+    4: gettext_noop("darker skin (type IV)"),
+    5: gettext_noop("darker skin (type V)"),
+    6: gettext_noop("darker skin (type VI)"),
 }
 
 
@@ -134,8 +135,12 @@ def raising_features(
 
 def in_words(found: tuple[Feature, ...]) -> str:
     """'Many colours, a lot of ink and a tattoo on the forearm, hand, lower leg or foot'."""
-    words = [f.words for f in found]
-    if not words:
-        return ""
-    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    text = join_words([f.words for f in found])
     return text[:1].upper() + text[1:]
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a, b and c': the English way to read several features as one list."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -21,6 +21,7 @@ from planner.rules.entries import (
     Window,
 )
 from planner.rules.intake import Concern, Severity
+from planner.rules.words import gettext_noop
 
 __all__ = [
     "POLICY",
@@ -115,18 +116,25 @@ _Q_MATURE = (
 _LINES = _by_severity(mild=(2, 2, 3), moderate=(2, 3, 3), severe=(3, 4, 5))
 _PIGMENT = _by_severity(mild=(3, 3, 4), moderate=(3, 4, 4), severe=(4, 5, 6))
 _LINES_REASON = Cited(
-    "For fine lines and wrinkles, two or three sessions are usually enough when they are modest.",
+    gettext_noop(
+        "For fine lines and wrinkles, two or three sessions are usually enough when they are "
+        "modest."
+    ),
     src.SEED_HOW_MANY,
     _Q_LINES,
 )
 _DEEP_REASON = Cited(
-    "Deeper or more dynamic wrinkles need additional sessions.", src.SEED_HOW_MANY, _Q_DEEP
+    gettext_noop("Deeper or more dynamic wrinkles need additional sessions."),
+    src.SEED_HOW_MANY,
+    _Q_DEEP,
 )
 _PIGMENT_SEVERE = Cited(
-    "Severe pigmentation can need more than four sessions.", src.SEED_HOW_MANY, _Q_PIGMENT_MORE
+    gettext_noop("Severe pigmentation can need more than four sessions."),
+    src.SEED_HOW_MANY,
+    _Q_PIGMENT_MORE,
 )
 _PIGMENT_AREA = Cited(
-    "Pigmentation over a larger area of skin can need more than four sessions.",
+    gettext_noop("Pigmentation over a larger area of skin can need more than four sessions."),
     src.SEED_HOW_MANY,
     _Q_PIGMENT_MORE,
 )
@@ -136,8 +144,10 @@ POLICY = Policy(
     sessions_floor=2,
     sessions_ceiling=10,
     sessions_ceiling_reason=Cited(
-        "Most patients need at most about 10 sessions to reach their goals, so a course holds "
-        "no more than 10; the doctor reviews progress before planning any further sessions.",
+        gettext_noop(
+            "Most patients need at most about 10 sessions to reach their goals, so a course holds "
+            "no more than 10; the doctor reviews progress before planning any further sessions."
+        ),
         src.SEED_HOW_OFTEN,
         _Q_TEN,
     ),
@@ -150,18 +160,27 @@ POLICY = Policy(
             Concern.SKIN_LAXITY: ConcernRule(
                 _LINES,
                 Cited(
-                    "Skin laxity takes about as many sessions as fine lines: two or three when "
-                    "modest.",
+                    gettext_noop(
+                        "Skin laxity takes about as many sessions as fine lines: two or three when "
+                        "modest."
+                    ),
                     src.SEED_HOW_MANY,
                     _Q_LAXITY,
                 ),
-                Cited("More marked laxity needs additional sessions.", src.SEED_HOW_MANY, _Q_DEEP),
+                Cited(
+                    gettext_noop("More marked laxity needs additional sessions."),
+                    src.SEED_HOW_MANY,
+                    _Q_DEEP,
+                ),
             ),
             Concern.PIGMENTATION: ConcernRule(
                 _PIGMENT,
                 Cited(
-                    "Pigmentation (dark spots, sun damage, freckles, marks left by inflammation) "
-                    "usually takes three or four sessions.",
+                    gettext_noop(
+                        "Pigmentation (dark spots, sun damage, freckles, marks left by "
+                        "inflammation) "
+                        "usually takes three or four sessions."
+                    ),
                     src.SEED_HOW_MANY,
                     _Q_PIGMENT,
                 ),
@@ -172,7 +191,10 @@ POLICY = Policy(
             Concern.MELASMA: ConcernRule(
                 _PIGMENT,
                 Cited(
-                    "Melasma is a pigmentation concern and usually takes three or four sessions.",
+                    gettext_noop(
+                        "Melasma is a pigmentation concern and usually takes three or four "
+                        "sessions."
+                    ),
                     src.SEED_HOW_MANY,
                     _Q_PIGMENT,
                 ),
@@ -180,8 +202,11 @@ POLICY = Policy(
                 large_area_extra=1,
                 large_area_reason=_PIGMENT_AREA,
                 combination_therapy=Cited(
-                    "Melasma is hard to treat: a combination of procedures may be needed for the "
-                    "best result, and your doctor will discuss it with you.",
+                    gettext_noop(
+                        "Melasma is hard to treat: a combination of procedures may be needed for "
+                        "the "
+                        "best result, and your doctor will discuss it with you."
+                    ),
                     src.SEED_HOW_OFTEN,
                     _Q_MELASMA,
                 ),
@@ -189,11 +214,15 @@ POLICY = Policy(
             Concern.ACNE_SCARS: ConcernRule(
                 _by_severity(mild=(4, 4, 5), moderate=(4, 4, 5), severe=(4, 5, 6)),
                 Cited(
-                    "Acne and other scars normally need four sessions.", src.SEED_HOW_MANY, _Q_ACNE
+                    gettext_noop("Acne and other scars normally need four sessions."),
+                    src.SEED_HOW_MANY,
+                    _Q_ACNE,
                 ),
                 Cited(
-                    "Deeper scarring takes longer: how many sessions you need depends on your "
-                    "skin's condition.",
+                    gettext_noop(
+                        "Deeper scarring takes longer: how many sessions you need depends on your "
+                        "skin's condition."
+                    ),
                     src.SEED_HOW_OFTEN,
                     _Q_FACTORS,
                 ),
@@ -201,8 +230,10 @@ POLICY = Policy(
             Concern.TATTOO: ConcernRule(
                 _by_severity(mild=(3, 4, 5), moderate=(3, 4, 5), severe=(3, 4, 5)),
                 Cited(
-                    "Removing a tattoo usually takes three to five sessions, depending on its "
-                    "pigment, style and colours.",
+                    gettext_noop(
+                        "Removing a tattoo usually takes three to five sessions, depending on its "
+                        "pigment, style and colours."
+                    ),
                     src.SEED_HOW_MANY,
                     _Q_TATTOO,
                 ),
@@ -213,20 +244,26 @@ POLICY = Policy(
     slower_window=Window(min_days=28, ideal_days=42, max_days=56),
     slowest_window=Window(min_days=28, ideal_days=49, max_days=56),
     standard_window_reason=Cited(
-        "Sessions are spaced at least two to four weeks apart, so the plan aims for four weeks.",
+        gettext_noop(
+            "Sessions are spaced at least two to four weeks apart, so the plan aims for four weeks."
+        ),
         src.SEED_HOW_OFTEN,
         _Q_SPACING,
     ),
     slower_window_reason=Cited(
-        "Sensitive skin and darker complexions need longer between sessions, up to eight weeks.",
+        gettext_noop(
+            "Sensitive skin and darker complexions need longer between sessions, up to eight weeks."
+        ),
         src.SEED_HOW_OFTEN,
         _Q_SPACING,
     ),
     darker_from_fitzpatrick=4,
     sun_without_sunscreen_extra=1,
     sun_reason=Cited(
-        "Frequent sun without sunscreen makes it harder for the skin to heal, so one more "
-        "session is planned.",
+        gettext_noop(
+            "Frequent sun without sunscreen makes it harder for the skin to heal, so one more "
+            "session is planned."
+        ),
         src.SEED_HOW_OFTEN,
         _Q_SUN,
     ),
@@ -234,8 +271,11 @@ POLICY = Policy(
     review_after_long=3,
     short_course_max=3,
     review_reason=Cited(
-        "Most patients see improvement after the second or third session, so the doctor reviews "
-        "your progress then.",
+        gettext_noop(
+            "Most patients see improvement after the second or third session, so the doctor "
+            "reviews "
+            "your progress then."
+        ),
         src.SEED_HOW_OFTEN,
         _Q_REVIEW,
     ),
@@ -243,13 +283,15 @@ POLICY = Policy(
     first_results_weeks=(2, 3),
     slower_first_results_weeks=(3, 4),
     first_results_reason=Cited(
-        "Most people see first results two to three weeks after their first session.",
+        gettext_noop("Most people see first results two to three weeks after their first session."),
         src.SEED_HOW_MANY,
         _Q_FIRST,
     ),
     slower_first_results_reason=Cited(
-        "Mature skin, and more serious concerns, take longer to show results: often three to "
-        "four weeks, because skin renews itself more slowly with age (28 to 40 days a cycle).",
+        gettext_noop(
+            "Mature skin, and more serious concerns, take longer to show results: often three to "
+            "four weeks, because skin renews itself more slowly with age (28 to 40 days a cycle)."
+        ),
         src.SEED_HOW_MANY,
         _Q_MATURE,
     ),
@@ -257,89 +299,105 @@ POLICY = Policy(
         ScreeningRule(
             "pregnant",
             FlagKind.HARD_STOP,
-            "Are you pregnant, or could you be?",
-            "Pregnancy: laser treatment is postponed until after the pregnancy.",
+            gettext_noop("Are you pregnant, or could you be?"),
+            gettext_noop("Pregnancy: laser treatment is postponed until after the pregnancy."),
             src.CLINIC_SCREENING,
         ),
         ScreeningRule(
             "gold_therapy_ever",
             FlagKind.HARD_STOP,
-            "Have you ever been treated with gold injections or tablets (for example for "
-            "arthritis)?",
-            "Gold therapy: laser light can permanently darken skin that holds gold.",
+            gettext_noop(
+                "Have you ever been treated with gold injections or tablets (for example for "
+                "arthritis)?"
+            ),
+            gettext_noop("Gold therapy: laser light can permanently darken skin that holds gold."),
             src.CHRYSIASIS,
         ),
         ScreeningRule(
             "active_infection_at_site",
             FlagKind.HARD_STOP,
-            "Do you have an infection, open wound or cold sore where you want treatment?",
-            "Active infection or cold sore at the treatment site: it must heal first.",
+            gettext_noop(
+                "Do you have an infection, open wound or cold sore where you want treatment?"
+            ),
+            gettext_noop(
+                "Active infection or cold sore at the treatment site: it must heal first."
+            ),
             src.HERPES,
         ),
         ScreeningRule(
             "sunburn_now",
             FlagKind.HARD_STOP,
-            "Is the skin to be treated sunburnt now?",
-            "Sunburn: the skin must recover before any laser session.",
+            gettext_noop("Is the skin to be treated sunburnt now?"),
+            gettext_noop("Sunburn: the skin must recover before any laser session."),
             src.SEED_HOW_OFTEN,
             _Q_SUN_HEALING,
         ),
         ScreeningRule(
             "isotretinoin_last_6_months",
             FlagKind.DOCTOR_REVIEW,
-            "Have you taken isotretinoin (Roaccutane, Accutane) in the last 6 months?",
-            "Isotretinoin in the last 6 months.",
+            gettext_noop(
+                "Have you taken isotretinoin (Roaccutane, Accutane) in the last 6 months?"
+            ),
+            gettext_noop("Isotretinoin in the last 6 months."),
             src.ISOTRETINOIN,
         ),
         ScreeningRule(
             "photosensitising_drugs_or_disease",
             FlagKind.DOCTOR_REVIEW,
-            "Do you take medicines that make you sensitive to light, or have a condition made "
-            "worse by light (such as lupus)?",
-            "Photosensitising medicine or light-sensitive condition.",
+            gettext_noop(
+                "Do you take medicines that make you sensitive to light, or have a condition made "
+                "worse by light (such as lupus)?"
+            ),
+            gettext_noop("Photosensitising medicine or light-sensitive condition."),
             src.CLINIC_SCREENING,
         ),
         ScreeningRule(
             "tan_or_strong_sun_last_4_weeks",
             FlagKind.DOCTOR_REVIEW,
-            "Have you had a tan, a sunbed or strong sun on the area in the last 4 weeks?",
-            "Tan or strong sun in the last 4 weeks.",
+            gettext_noop(
+                "Have you had a tan, a sunbed or strong sun on the area in the last 4 weeks?"
+            ),
+            gettext_noop("Tan or strong sun in the last 4 weeks."),
             src.SEED_HOW_OFTEN,
             _Q_SUN_HEALING,
         ),
         ScreeningRule(
             "keloid_or_hypertrophic_scarring",
             FlagKind.DOCTOR_REVIEW,
-            "Do you form raised or thick scars (keloids)?",
-            "Keloid or hypertrophic scarring.",
+            gettext_noop("Do you form raised or thick scars (keloids)?"),
+            gettext_noop("Keloid or hypertrophic scarring."),
             src.CLINIC_SCREENING,
         ),
         ScreeningRule(
             "anticoagulants",
             FlagKind.DOCTOR_REVIEW,
-            "Do you take blood thinners (for example warfarin, apixaban, or daily aspirin)?",
-            "Anticoagulants.",
+            gettext_noop(
+                "Do you take blood thinners (for example warfarin, apixaban, or daily aspirin)?"
+            ),
+            gettext_noop("Anticoagulants."),
             src.CLINIC_SCREENING,
         ),
         ScreeningRule(
             "immunosuppressed",
             FlagKind.DOCTOR_REVIEW,
-            "Is your immune system weakened by illness or medicines?",
-            "Immunosuppression.",
+            gettext_noop("Is your immune system weakened by illness or medicines?"),
+            gettext_noop("Immunosuppression."),
             src.CLINIC_SCREENING,
         ),
         ScreeningRule(
             "topical_retinoids_or_acids_last_week",
             FlagKind.DOCTOR_REVIEW,
-            "Have you used retinoid creams (retinol, tretinoin) or acid peels in the last week?",
-            "Topical retinoids or acids in the last week.",
+            gettext_noop(
+                "Have you used retinoid creams (retinol, tretinoin) or acid peels in the last week?"
+            ),
+            gettext_noop("Topical retinoids or acids in the last week."),
             src.CLINIC_SCREENING,
         ),
         ScreeningRule(
             "history_of_pih",
             FlagKind.DOCTOR_REVIEW,
-            "Has your skin ever darkened after a spot, injury or treatment healed?",
-            "History of post-inflammatory hyperpigmentation.",
+            gettext_noop("Has your skin ever darkened after a spot, injury or treatment healed?"),
+            gettext_noop("History of post-inflammatory hyperpigmentation."),
             src.CLINIC_SCREENING,
         ),
     ),
@@ -348,21 +406,28 @@ POLICY = Policy(
         simple_score_max=10,
         spread=1,
         picosecond_reason=Cited(
-            "The Kirby-Desai scale was made with older nanosecond lasers; a picosecond laser "
-            "needs fewer sessions: in a trial, most darkly pigmented tattoos were more than "
-            "three-quarters cleared after two to four picosecond sessions (4.25 on average).",
+            gettext_noop(
+                "The Kirby-Desai scale was made with older nanosecond lasers; a picosecond laser "
+                "needs fewer sessions: in a trial, most darkly pigmented tattoos were more than "
+                "three-quarters cleared after two to four picosecond sessions (4.25 on average)."
+            ),
             src.SAEDI_2012,
         ),
         conversion_reason=Cited(
-            "The clinic found no published rule for converting the score to picosecond "
-            "sessions, so it plans one session for every two points of the score, rounded up, "
-            "and never fewer than three.",
+            gettext_noop(
+                "The clinic found no published rule for converting the score to picosecond "
+                "sessions, so it plans one session for every two points of the score, rounded up, "
+                "and never fewer than three."
+            ),
             src.CLINIC_TATTOO_CONVERSION,
         ),
         harder_reason=Cited(
-            "Harder tattoos take longer even with a picosecond laser: in a trial on "
-            "multicoloured tattoos, about four-fifths of the ink had cleared after six or seven "
-            "sessions on average.",
+            gettext_noop(
+                "Harder tattoos take longer even with a picosecond laser: in a trial on "
+                "multicoloured tattoos, about four-fifths of the ink had cleared after six or "
+                "seven "
+                "sessions on average."
+            ),
             src.BERNSTEIN_2015,
         ),
     ),

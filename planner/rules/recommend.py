@@ -2,22 +2,63 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.rules import sources as src
 from planner.rules.intake import Area, Concern, Intake, Severity, SunExposure, TattooDetails
-from planner.rules.kirby_desai import in_words, kirby_desai_score, raising_features
+from planner.rules.kirby_desai import join_words, kirby_desai_score, raising_features
 from planner.rules.policy import POLICY, Cited, FlagKind, Policy, SessionRange, Window
 from planner.rules.screening import Flag, screening_flags
+from planner.rules.words import gettext_noop
 
 __all__ = ["Flag", "Reason", "Recommendation", "recommend"]
 
 
+# A parameter of a reason's words: a number; a message (translated where it is shown); several
+# messages read as a list ("a, b and c") or as sentences one after another.
+Param = int | str | dict[str, list[str]]
+
+
 @dataclass(frozen=True)
 class Reason:
+    """Why the plan is as it is, in English (`text`, what staff and the audit read), and as the
+    message it was made from: `template` with `params`, so it can be shown in the patient's
+    language (`planner.words`). A message's parameters: see `Param`."""
+
     text: str
     source: str
+    template: str = ""
+    params: dict[str, Param] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def made(cls, template: str, source: str, **params: Param) -> Reason:
+        """The reason `template % params`, in English, keeping the message it came from."""
+        return cls(words_in_english(template, params), source, template, params)
+
+    def as_stored(self) -> dict[str, Any]:
+        """How a plan keeps it (TreatmentPlan.reasons): the English and the message."""
+        return {
+            "text": self.text,
+            "source": self.source,
+            "template": self.template or self.text,
+            "params": self.params,
+        }
+
+
+def words_in_english(template: str, params: Mapping[str, Param]) -> str:
+    """A message with its parameters, untranslated: how `planner.words` reads it in English."""
+    shown: dict[str, object] = {}
+    for name, value in params.items():
+        if isinstance(value, dict) and "list" in value:
+            shown[name] = join_words(value["list"])
+        elif isinstance(value, dict):
+            shown[name] = " ".join(value.get("sentences", []))
+        else:
+            shown[name] = value
+    text = template % shown if params else template
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -69,13 +110,17 @@ class Recommendation:
             ],
             "requires_doctor_review": self.requires_doctor_review,
             "booking_blocked": self.booking_blocked,
-            "reasons": [asdict(reason) for reason in self.reasons],
+            "reasons": [{"text": r.text, "source": r.source} for r in self.reasons],
             "policy_version": self.policy_version,
         }
 
+    def stored_reasons(self) -> list[dict[str, Any]]:
+        """The reasons as a plan keeps them: the English and the message to translate."""
+        return [reason.as_stored() for reason in self.reasons]
+
 
 def _cite(reasons: list[Reason], cited: Cited) -> None:
-    reasons.append(Reason(cited.text, cited.source))
+    reasons.append(Reason(cited.text, cited.source, cited.text))
 
 
 def _tattoo_sessions(
@@ -87,26 +132,59 @@ def _tattoo_sessions(
     score = kirby_desai_score(fitzpatrick, tattoo)
     sessions = policy.tattoo_sessions(score)
     reasons.append(
-        Reason(
-            f"The Kirby-Desai scale scores this tattoo {score} (from 4 to 26); doctors use the "
-            "score to judge how hard a tattoo is to remove.",
+        Reason.made(
+            gettext_noop(
+                "The Kirby-Desai scale scores this tattoo %(score)d (from 4 to 26); doctors use "
+                "the score to judge how hard a tattoo is to remove."
+            ),
             src.KIRBY_DESAI,
+            score=score,
         )
     )
     _cite(reasons, rule.picosecond_reason)
-    text = f"{rule.conversion_reason.text} For this tattoo that is {sessions} sessions"
+    conversion = rule.conversion_reason
     if sessions <= seed.maximum:
-        text += f", within the {seed.minimum} to {seed.maximum} most tattoos need."
-        reasons.append(Reason(text, rule.conversion_reason.source))
+        reasons.append(
+            Reason.made(
+                gettext_noop(
+                    "%(conversion)s For this tattoo that is %(sessions)d sessions, within the "
+                    "%(min)d to %(max)d most tattoos need."
+                ),
+                conversion.source,
+                conversion=conversion.text,
+                sessions=sessions,
+                min=seed.minimum,
+                max=seed.maximum,
+            )
+        )
         return SessionRange(seed.minimum, sessions, seed.maximum)
-    reasons.append(Reason(text + ".", rule.conversion_reason.source))
-    raised = raising_features(fitzpatrick, tattoo, policy.tattoo_sessions)
-    verb = "needs" if len(raised) == 1 else "need"
     reasons.append(
-        Reason(
-            f"{in_words(raised)} usually {verb} more sessions, so this tattoo is planned above the "
-            f"{seed.minimum} to {seed.maximum} most tattoos need.",
+        Reason.made(
+            gettext_noop("%(conversion)s For this tattoo that is %(sessions)d sessions."),
+            conversion.source,
+            conversion=conversion.text,
+            sessions=sessions,
+        )
+    )
+    raised = raising_features(fitzpatrick, tattoo, policy.tattoo_sessions)
+    template = (
+        gettext_noop(
+            "%(features)s usually needs more sessions, so this tattoo is planned above the "
+            "%(min)d to %(max)d most tattoos need."
+        )
+        if len(raised) == 1
+        else gettext_noop(
+            "%(features)s usually need more sessions, so this tattoo is planned above the "
+            "%(min)d to %(max)d most tattoos need."
+        )
+    )
+    reasons.append(
+        Reason.made(
+            template,
             src.KIRBY_DESAI,
+            features={"list": [feature.words for feature in raised]},
+            min=seed.minimum,
+            max=seed.maximum,
         )
     )
     _cite(reasons, rule.harder_reason)
@@ -172,19 +250,22 @@ def recommend(intake: Intake, policy: Policy = POLICY) -> Recommendation:
     flags = screening_flags(intake.screening, policy)
     if any(flag.kind is FlagKind.HARD_STOP for flag in flags):
         reasons.append(
-            Reason(
-                "Treatment sessions cannot be booked yet: "
-                + " ".join(f.text for f in flags if f.kind is FlagKind.HARD_STOP),
+            Reason.made(
+                gettext_noop("Treatment sessions cannot be booked yet: %(stops)s"),
                 src.CLINIC_SCREENING,
+                stops={"sentences": [f.text for f in flags if f.kind is FlagKind.HARD_STOP]},
             )
         )
     elif flags:
-        reasons.append(
-            Reason(
-                "A doctor reviews your answers before your course is confirmed; you can book a "
-                "consultation meanwhile.",
+        _cite(
+            reasons,
+            Cited(
+                gettext_noop(
+                    "A doctor reviews your answers before your course is confirmed; you can book "
+                    "a consultation meanwhile."
+                ),
                 src.CLINIC_SCREENING,
-            )
+            ),
         )
 
     return Recommendation(
