@@ -19,6 +19,8 @@
   var alertBox = document.getElementById("desk-alert");
   var statusLine = document.getElementById("desk-status");
   var datePicker = document.getElementById("desk-date");
+  var title = document.getElementById("desk-title");
+  var calendarBox = document.getElementById("desk-calendar");
   var dialog = document.getElementById("desk-confirm");
   var allResources = [];
   var saved = {};
@@ -109,7 +111,8 @@
     top.appendChild(icon);
     top.appendChild(document.createTextNode(" "));
     if (props.url) {
-      // A real link: it takes the keyboard, and opens in a new tab when asked to.
+      // A real link: it takes the keyboard, and opens in a new tab when asked to. The visit
+      // around it is then no button (keepAriaValid): one control, not one inside another.
       var link = el("a", "text-reset", props.patient);
       link.href = props.url;
       top.appendChild(link);
@@ -276,11 +279,60 @@
     firstView = pressed ? viewFor(pressed) : "resourceTimeGridDay";
   }
 
+  /* EventCalendar's markup is not valid ARIA as it stands, and every redraw brings it back, so
+     a MutationObserver mends it each time:
+     - its toolbar (a nav) sits inside its role=table or role=list, which may hold only rows or
+       list items: the toolbar is left empty and hidden, the page has its own title (#desk-title)
+       and date controls (desk/_dates.html);
+     - in the day and week grids the visits (buttons) lie beside the cells of its rows, where a
+       table allows none, and the timeline's row headers have no row: the grid's table roles go,
+       so the columns' names, the times and the visits read in order as text and buttons;
+     - the agenda is a list of days while it has one: a day or week without visits is only its
+       "No visits", and a list of no items is none;
+     - a visit holding a link to its record (the doctor's schedule) is not also a button: the
+       link is the control, and a click elsewhere on the visit still follows it (eventClick). */
+  var GRID_ROLES = "[role=table], [role=rowgroup], [role=row], [role=columnheader], [role=rowheader], [role=cell], " +
+    "[aria-colspan], [aria-colindex]";
+  function keepAriaValid() {
+    var ec = calendarBox.querySelector(".ec");
+    if (!ec) return;
+    calendarBox.querySelectorAll(".ec-toolbar:not([hidden])").forEach(function (nav) {
+      nav.hidden = true;
+    });
+    if (ec.classList.contains("ec-list")) {
+      var days = ec.querySelector("[role=listitem]") !== null;
+      if (days && ec.getAttribute("role") !== "list") ec.setAttribute("role", "list");
+      if (!days && ec.hasAttribute("role")) ec.removeAttribute("role");
+    } else {
+      calendarBox.querySelectorAll(GRID_ROLES).forEach(function (node) {
+        node.removeAttribute("role");
+        node.removeAttribute("aria-colspan");
+        node.removeAttribute("aria-colindex");
+      });
+    }
+    calendarBox.querySelectorAll(".ec-event[role=button]").forEach(function (event) {
+      if (!doctorMode && !event.querySelector("a[href]")) return;
+      // The doctor's schedule is read-only: a visit opens through its link, a block not at all.
+      event.removeAttribute("role");
+      event.removeAttribute("tabindex");
+    });
+  }
+  new MutationObserver(keepAriaValid).observe(calendarBox, {
+    subtree: true, childList: true, attributes: true,
+    attributeFilter: ["role", "tabindex", "aria-colspan", "aria-colindex"]
+  });
+
+  function showTitle(view) {
+    // A live region: it speaks only when the dates shown change.
+    if (title && title.textContent !== view.title) title.textContent = view.title;
+  }
+
   var calendar = null;
-  calendar = EventCalendar.create(document.getElementById("desk-calendar"), {
+  calendar = EventCalendar.create(calendarBox, {
     view: firstView,
     date: urls.date || urls.today,  // the doctor's ?date=, or the desk's today
-    headerToolbar: {start: "title", center: "", end: ""},
+    headerToolbar: {start: "", center: "", end: ""},
+    noEventsContent: "No visits",
     locale: "en-GB",
     allDaySlot: false,
     titleFormat: {weekday: "long", day: "numeric", month: "long", year: "numeric"},
@@ -351,7 +403,7 @@
       quiet();
       move(info, {});
     },
-    datesSet: function (info) { datePicker.value = day(info.start); keepInAddress(); },
+    datesSet: function (info) { datePicker.value = day(info.start); showTitle(info.view); keepInAddress(); },
     eventAllUpdated: function () { if (ownSet) showResources(); }
   });
 
@@ -408,6 +460,7 @@
   document.querySelectorAll("[data-desk-view]").forEach(function (button) {
     button.addEventListener("click", function () {
       calendar.setOption("view", viewFor(button));
+      showTitle(calendar.getView());  // the same dates in another view: no datesSet
       keepInAddress();
       document.querySelectorAll("[data-desk-view]").forEach(function (b) {
         b.classList.toggle("active", b === button);

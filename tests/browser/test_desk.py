@@ -29,6 +29,7 @@ from clinic.roles import Role
 from tests.bookings.clinics import local, make_clinic
 from tests.bookings.waitlists import BOOKED_ON, approved_plan, book_course
 from tests.browser.test_login import log_in
+from tests.browser.test_no_barriers import axe_problems
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -481,7 +482,7 @@ def test_a_late_answer_for_the_week_just_left_does_not_replace_the_week_shown(
         held.set()
     page.wait_for_timeout(300)  # time enough to draw the late answer, if it were drawn
 
-    expect(page.locator(".ec-title")).to_have_text(f"22 {DASH} 28 March 2027")
+    expect(page.locator("#desk-title")).to_have_text(f"22 {DASH} 28 March 2027")
     expect(page.locator(".ec-event.visit")).to_have_count(3)
     assert shown_start(page, session) == "2027-03-22T16:00"
 
@@ -512,9 +513,12 @@ def test_on_a_phone_the_desk_opens_on_the_agenda_and_stays_as_wide_as_the_screen
     page = desk_page(width=390, height=844)
     open_desk(page, receptionist.email)
     expect(page.get_by_role("button", name="Agenda")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#desk-calendar")).to_contain_text("No visits")  # today is empty
+    assert axe_problems(page) == []
     go_to(page, date(2027, 3, 22), view="Agenda")
     expect(page.locator(".ec-event.visit")).to_contain_text(f"16:00{DASH}16:45 · Session 2 of 4")
     fits_the_screen(page)
+    assert axe_problems(page) == []
     shoot(page, "390-agenda")
 
     page.locator(".ec-event.visit").click()
@@ -548,7 +552,42 @@ def test_on_a_phone_the_desk_opens_on_the_agenda_and_stays_as_wide_as_the_screen
     shoot(page, "390-refused-drag")
 
     go_to(page, date(2027, 3, 22), view="Week")
+    visit_shown(page, session)
     fits_the_screen(page)
+    assert axe_problems(page) == []
     shoot(page, "390-week")
     session.refresh_from_db()
     assert session.starts_at == SESSION_2
+
+
+def test_every_view_of_the_desk_is_free_of_barriers_and_a_visit_opens_from_the_keyboard(
+    desk_page, course, receptionist, now
+):
+    """No WCAG 2.1 A/AA violation in the day, the week or the agenda (EventCalendar's own
+    markup mended by desk.js), each titled with what it shows; a visit is one button, reached
+    with Tab, whose Enter opens its panel."""
+    session = course[1]
+    page = desk_page()
+    open_desk(page, receptionist.email)
+    for view, title in (
+        ("Week", f"22 {DASH} 28 March 2027"),
+        ("Agenda", "22 March 2027"),
+        ("Day", "22 March 2027"),
+    ):
+        go_to(page, date(2027, 3, 22), view=view)
+        visit_shown(page, session)
+        expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+        assert axe_problems(page) == [], view
+
+    name = session.patient.get_full_name()
+    visits = page.get_by_role("button", name=name)
+    expect(visits).to_have_count(3)  # the doctor's, the laser's and the room's column
+    expect(visits.first.get_by_role("link")).to_have_count(0)
+    visits.first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # the visit takes the keyboard in its turn
+    expect(visits.first).to_be_focused()
+    page.keyboard.press("Enter")
+    panel = page.locator("#desk-panel")
+    expect(panel.get_by_role("heading", level=2)).to_have_text(name)
+    expect(panel).to_contain_text(f"Mon 22 Mar 2027, 16:00{DASH}16:45")

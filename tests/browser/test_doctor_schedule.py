@@ -34,6 +34,7 @@ from tests.browser.test_desk import (
     visit_shown,
 )
 from tests.browser.test_login import log_in
+from tests.browser.test_no_barriers import axe_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 desk_page = test_desk.desk_page  # the desk tests' fixture: new pages, a browser context each
@@ -107,20 +108,22 @@ def test_the_doctor_sees_their_day_and_week_goes_to_another_date_and_opens_a_vis
     expect(visit).to_contain_text("Booked")
     expect(visit).to_contain_text("Record not started")
     assert bob.patient.get_full_name() not in page.content()
+    assert axe_problems(page) == []
     shoot(page, "doctor-1366-day")
 
     go_to(page, date(2027, 3, 22), view="Week")
     visit_shown(page, charlie)
-    expect(page.locator(".ec-title")).to_have_text(f"22 {DASH} 28 March 2027")
+    expect(page.locator("#desk-title")).to_have_text(f"22 {DASH} 28 March 2027")
     expect(page.locator(".ec-event.visit")).to_have_count(2)
     expect(page.locator(".ec-event.visit", has_text="Consultation")).to_contain_text(
         charlie.patient.get_full_name()
     )
     assert page.url.endswith("/desk/doctor/?date=2027-03-22&view=week")
+    assert axe_problems(page) == []
     shoot(page, "doctor-1366-week")
 
     page.get_by_role("button", name="Next").click()  # the week of 29 March holds nothing
-    expect(page.locator(".ec-title")).to_have_text(f"29 March {DASH} 4 April 2027")
+    expect(page.locator("#desk-title")).to_have_text(f"29 March {DASH} 4 April 2027")
     expect(page.locator(".ec-event.visit")).to_have_count(0)
     page.get_by_role("button", name="Previous").click()
     visit_shown(page, session)
@@ -157,6 +160,15 @@ def test_a_link_opens_the_schedule_on_its_date_and_the_name_is_a_link_to_the_rec
     visit_shown(page, later)
     link = page.get_by_role("link", name=later.patient.get_full_name())
     expect(link).to_have_attribute("href", f"/visits/{later.pk}/record/")
+    # One control, not a link inside a button: the link takes the keyboard, and Enter opens it.
+    expect(page.locator(".ec-event.visit")).not_to_have_attribute("role", "button")
+    expect(page.locator(".ec-event.visit")).not_to_have_attribute("tabindex", "0")
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/visits/{later.pk}/record/")
 
     page.goto("/desk/doctor/?date=2027-13-45")
     expect(page.get_by_role("alert")).to_contain_text("showing today")
@@ -177,10 +189,12 @@ def test_on_a_phone_the_doctors_day_is_one_column_as_wide_as_the_screen(
     visit.scroll_into_view_if_needed()
     expect(visit).to_contain_text("Session 2 of 4")
     assert box(visit)["width"] > 250  # one column: the visit can be read
+    assert axe_problems(page) == []
     shoot(page, "doctor-390-day")
 
     go_to(page, date(2027, 3, 22), view="Week")  # a week on a phone is its list of visits
     visit_shown(page, world["charlie"])
     expect(page.locator(".ec-event.visit")).to_have_count(2)
     fits_the_screen(page)
+    assert axe_problems(page) == []
     shoot(page, "doctor-390-week")
