@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install chromium redis run test lint format bench lock demo clean
+.PHONY: install chromium redis gettext run test lint format bench lock demo messages clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# The translation tests compile the catalogues with GNU gettext's msgfmt (as makemessages needs).
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+		else echo "The translation tests need GNU gettext: sudo apt-get install gettext"; exit 1; fi; }
+
 # The worker tests start Redis servers of their own (and stop them, to test an outage).
 redis:
 	@command -v redis-server >/dev/null 2>&1 || { \
@@ -39,7 +45,7 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo_data
 
-test: install chromium redis
+test: install chromium redis gettext
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -54,6 +60,12 @@ format: install
 
 bench: install
 	$(BIN)/python manage.py bench $(BENCH)
+
+# Translations: collect the marked strings into locale/*/django.po (translate the new and fuzzy
+# entries there), then compile the .mo files, which are committed with them.
+messages: install
+	$(BIN)/python manage.py makemessages -l ms -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=static
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 lock:
 	$(BIN)/uv lock

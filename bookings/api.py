@@ -64,7 +64,7 @@ class TreatmentTypeOut(Schema):
     summary="Free start times for a treatment over a range of dates",
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> dict[str, object]:
-    # The same span as the booking pages (SlotSearchForm); it also keeps year 1 and year 9999
+    # The same span as the booking pages (the picker); it also keeps year 1 and year 9999
     # away from the calendars' date arithmetic.
     today = timezone.localdate()
     last = today + timedelta(days=BOOKING_HORIZON_DAYS)

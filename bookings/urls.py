@@ -8,6 +8,7 @@ from bookings.visits import views as visits
 from bookings.waitlist import views as waitlist
 
 urlpatterns = [
+    path("", include("bookings.calendars.feed_urls")),
     path("manager/reports/", include("bookings.reports.urls")),
     path("desk/", include("bookings.desk.urls")),
     path("visits/", include("bookings.visits.urls")),

@@ -12,15 +12,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import urlsafe_base64_decode
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clinic.forms import ProfileForm, SignupForm
+from clinic.languages import profile_language, remember
 from clinic.models import PatientProfile, PhotoConsent, PhotoScope, User
 from clinic.roles import Role, role_required
 from clinic.services import (
@@ -44,8 +48,15 @@ class RefusedFormIs400:
         return response
 
 
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's "email address" is the clinic's word for staff; a visitor reads theirs.
+        self.fields["username"].label = gettext_lazy("Email address")
+
+
 class LoginView(RefusedFormIs400, auth_views.LoginView):
-    pass
+    authentication_form = LoginForm
 
 
 def too_many_emails(request: HttpRequest) -> HttpResponse:
@@ -82,29 +93,64 @@ def site_root(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+# The session key that marks the browser a patient signed up in: the confirmation link opened
+# in it signs them in; opened anywhere else (forwarded, another device) it only confirms.
+SIGNED_UP_HERE = "signed_up_here"
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str:
+    """`url` if it is a page of this site (the ?next= a visitor came with), else ""."""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return (url or "") if allowed else ""
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    """A visitor signs up. A ?next= (say, the review of a consultation time chosen on the front
+    page) goes with them through the confirmation email, which comes back to it."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(next_url or "home")
     form = SignupForm(request.POST or None)
+    login_url = reverse("login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    context = {"form": form, "next": next_url, "login_url": login_url}
     if request.method == "POST":
         if form.is_valid():
             if not address_allows(request):
                 return too_many_emails(request)
-            if not email_allows(request, form.cleaned_data["email"]):
+            email = form.cleaned_data["email"]
+            if not email_allows(request, email):
                 return redirect("signup-done")  # as if sent: the answer never tells
+            started = timezone.now()
+            taken = User.objects.filter(email__iexact=email).exists()
             # The same answer whether the address is new or has an account (whose owner is
             # emailed instead): no one learns who has an account here.
             patient_sign_up_or_tell_owner(
-                email=form.cleaned_data["email"],
+                email=email,
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 date_of_birth=form.cleaned_data["date_of_birth"],
                 base_url=site_root(request),
+                # The language the visitor reads the site in becomes their profile's.
+                language=profile_language(translation.get_language()),
+                next_url=next_url,
             )
+            if not taken:
+                # Only an account this request made: a link to someone else's never signs in.
+                made = (
+                    User.objects.filter(
+                        email__iexact=email, is_active=False, date_joined__gte=started
+                    )
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if made is not None:
+                    request.session[SIGNED_UP_HERE] = made
             return redirect("signup-done")
-        return render(request, "registration/signup.html", {"form": form}, status=400)
-    return render(request, "registration/signup.html", {"form": form})
+        return render(request, "registration/signup.html", context, status=400)
+    return render(request, "registration/signup.html", context)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
@@ -112,13 +158,34 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm the address. In the browser that signed up, sign the patient in and go on to the
+    page they signed up from (?next=), else the questionnaire (once: the mark is spent); in any
+    other, ask them to log in, then go on there."""
+    next_url = safe_next(request, request.GET.get("next"))
     try:
-        email_confirm(token=token)
+        user = email_confirm(token=token)
     except LinkRefused as refusal:
         return render(
             request, "registration/link_refused.html", {"reason": str(refusal)}, status=400
         )
-    messages.success(request, "Your email is confirmed. You can log in now.")
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        request.session.pop(SIGNED_UP_HERE, None)
+        messages.info(request, _("Your email address is confirmed."))
+        return redirect(next_url or "home")
+    if request.session.get(SIGNED_UP_HERE) == user.pk:
+        del request.session[SIGNED_UP_HERE]
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:
+            messages.success(request, _("Your email address is confirmed and you are signed in."))
+            return redirect(next_url)
+        messages.success(
+            request,
+            _("Your email address is confirmed and you are signed in. Next: a few questions."),
+        )
+        return redirect("intake-start")
+    messages.success(request, _("Your email address is confirmed. You can log in now."))
+    if next_url:
+        return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
     return redirect("login")
 
 
@@ -129,7 +196,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "registration/link_refused.html",
-            {"reason": "Enter the email address you signed up with.", "form": form},
+            {"reason": _("Enter the email address you signed up with."), "form": form},
             status=400,
         )
     if not address_allows(request):
@@ -161,8 +228,10 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
             request,
             "registration/link_refused.html",
             {
-                "reason": "This invitation has been used or has expired. Please ask the clinic "
-                "to send a new one, or reset your password if you already chose one.",
+                "reason": _(
+                    "This invitation has been used or has expired. Please ask the clinic "
+                    "to send a new one, or reset your password if you already chose one."
+                ),
                 "invitation": True,
             },
             status=400,
@@ -175,7 +244,7 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
                 email_confirmed_at=timezone.now()
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your password is set.")
+            messages.success(request, _("Welcome! Your password is set."))
             return redirect("home")
         return render(request, "registration/accept_invitation.html", {"form": form}, status=400)
     return render(request, "registration/accept_invitation.html", {"form": form})
@@ -194,7 +263,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                 last_name=data.pop("last_name"),
                 **data,
             )
-            messages.success(request, "Your details are saved.")
+            # The next page is in the language just chosen (clinic.languages keeps it).
+            remember(request, record.user_id, record.language)
+            messages.success(request, _("Your details are saved."))
             return redirect("profile")
         return render(request, "clinic/profile.html", _profile_context(request, form), status=400)
     return render(request, "clinic/profile.html", _profile_context(request, form))

@@ -9,9 +9,11 @@ from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from clinic.models import Channel, PatientProfile, User
+from clinic.languages import supported
+from clinic.models import Channel, Language, PatientProfile, User
 from clinic.services import contact_problem
 
 # The planner's rules take the same ages (planner.rules.intake.MIN_AGE / MAX_AGE); a test
@@ -23,18 +25,20 @@ MAX_PATIENT_AGE = 110
 def validate_date_of_birth(value: date) -> None:
     today = timezone.localdate()
     if value > today:
-        raise ValidationError("A date of birth cannot be in the future.")
+        raise ValidationError(_("A date of birth cannot be in the future."))
     age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
     if age < MIN_PATIENT_AGE:
         raise ValidationError(
-            f"Patients under {MIN_PATIENT_AGE} are seen with a parent: please call the clinic."
+            _("Patients under %(age)s are seen with a parent: please call the clinic.")
+            % {"age": MIN_PATIENT_AGE}
         )
     if age > MAX_PATIENT_AGE:
-        raise ValidationError("Please check the year of birth.")
+        raise ValidationError(_("Please check the year of birth."))
 
 
 def date_of_birth_field(required: bool = True) -> forms.DateField:
     return forms.DateField(
+        label=_("Date of birth"),
         required=required,
         # A date input reads only ISO dates; the locale's 10/01/1975 would show blank.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -57,6 +61,9 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
     either way, and the owner is emailed instead (clinic/signup.py)."""
 
     date_of_birth = date_of_birth_field()
+    # One password, typed once: a phone's keyboard makes the second typing the costliest field
+    # of the sign-up, and a mistyped one is mended by "Forgotten your password?".
+    password2 = None  # type: ignore[assignment]
 
     class Meta:
         model = User
@@ -69,17 +76,21 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's form holds it, with the ?next= to go on to
         self.helper.layout = Layout(
             Row(Column("first_name"), Column("last_name")),
             "email",
             "date_of_birth",
             "password1",
-            "password2",
-            Submit("signup", "Create my account", css_class="btn-clinic w-100"),
+            Submit("signup", _("Create my account"), css_class="btn-clinic w-100"),
         )
 
     def clean_email(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "password1") -> None:
+        # Django checks the confirmation field, which this form has not.
+        super().validate_password_for_user(user, password_field_name)
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model's unique address (and its constraints) would refuse a taken one by name.
@@ -87,13 +98,39 @@ class SignupForm(BaseUserCreationForm):  # type: ignore[type-arg]
         return exclusions | {"email"}
 
 
+def _shipped_languages() -> list[tuple[str, str]]:
+    """The profile's languages the clinic has catalogues for (LANGUAGES), each in its own
+    language: an old profile's French or Spanish is not offered, so saving asks for another."""
+    return [(str(value), str(label)) for value, label in Language.choices if supported(value)]
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
     date_of_birth = date_of_birth_field()
     phone = PhoneNumberField(
+        label=_("Mobile phone"),
         required=False,
-        help_text="A mobile number for text or WhatsApp reminders, e.g. +44 7400 123456.",
+        help_text=_("A mobile number for text or WhatsApp reminders, e.g. +44 7400 123456."),
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("Reminders by"),
+        choices=[
+            (Channel.EMAIL.value, _("Email")),
+            (Channel.SMS.value, _("Text message (SMS)")),
+            (Channel.WHATSAPP.value, _("WhatsApp")),
+        ],
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=_shipped_languages,
+        help_text=_("The pages you see and the messages we send you are in this language."),
+    )
+    care_reminders_consent = forms.BooleanField(
+        label=_("Send me reminders about my appointments and my care"), required=False
+    )
+    marketing_consent = forms.BooleanField(
+        label=_("Send me news and offers from the clinic"), required=False
     )
 
     class Meta:
@@ -113,14 +150,16 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["last_name"].initial = self.instance.user.last_name
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("About you", Row(Column("first_name"), Column("last_name")), "date_of_birth"),
             Fieldset(
-                "How we reach you",
+                _("About you"), Row(Column("first_name"), Column("last_name")), "date_of_birth"
+            ),
+            Fieldset(
+                _("How we reach you"),
                 "phone",
                 Row(Column("preferred_channel"), Column("language")),
             ),
-            Fieldset("What you agree to", "care_reminders_consent", "marketing_consent"),
-            Submit("save", "Save", css_class="btn-clinic"),
+            Fieldset(_("What you agree to"), "care_reminders_consent", "marketing_consent"),
+            Submit("save", _("Save"), css_class="btn-clinic"),
         )
 
     def clean(self) -> dict[str, Any]:

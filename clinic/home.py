@@ -4,6 +4,7 @@ Like urls.py and the API router, this is project wiring (DESIGN.md): a home page
 every layer has for its reader, so it may import them all. Nothing else in clinic/ does.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,19 +12,45 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from bookings.calendars.feeds import calendar_feed_current
+from bookings.courses.timeline import course_timeline
+from bookings.front.page import front_page
 from bookings.models import Appointment, BookingPolicy, OfferStatus, WaitlistOffer
 from bookings.reports.week import this_week
-from clinic.models import Intake, IntakeStatus
+from clinic.models import Intake, IntakeStatus, User
 from clinic.roles import Role, home_url_name, role_required
-from planner.models import TreatmentPlan
+from planner.models import PlanRevision, PlanStatus, RevisionAction, TreatmentPlan
+
+# Courses the home page follows as a timeline; a stopped one is only listed.
+FOLLOWED = (
+    PlanStatus.PROPOSED,
+    PlanStatus.APPROVED,
+    PlanStatus.IN_PROGRESS,
+    PlanStatus.COMPLETED,
+)
+
+
+def _then(url: str, **query: str) -> str:
+    """`url` with its query, as a ?next= for the login and sign-up pages to come back to."""
+    return urlencode({"next": f"{url}?{urlencode(query)}" if query else url})
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The public front page; a logged-in person goes to their own home page."""
+    """The public front page (bookings/front): treatments, prices, hours, where to find the
+    clinic and its next free consultation times, each leading through the login back to its
+    booking review; a logged-in person goes to their own home page."""
     if not request.user.is_authenticated:
-        return render(request, "clinic/index.html")
+        page = front_page(now=timezone.now())
+        book = reverse("consultation-book")
+        free_times = [
+            (moment, _then(book, starts_at=moment.isoformat())) for moment in page.free_times
+        ]
+        context = {"page": page, "free_times": free_times, "book_next": _then(book)}
+        return render(request, "clinic/index.html", context)
     url_name = home_url_name(request.user)
     if url_name is None:
         return render(request, "clinic/no_role.html", status=403)
@@ -32,22 +59,53 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PATIENT)
 def patient_home(request: HttpRequest) -> HttpResponse:
-    plans = (
-        TreatmentPlan.objects.filter(patient=request.user)
+    """The patient's care: each course as a timeline (bookings/courses/timeline.py), their other
+    visits, offers of a sooner time, their private calendar link, or, before any course, the
+    next step. A fixed number of queries however long the courses (tests count them)."""
+    patient = request.user
+    assert isinstance(patient, User)
+    now = timezone.now()
+    plans = list(
+        TreatmentPlan.objects.filter(patient=patient)
         .select_related("approved_by")
         .order_by("-created_at")
     )
-    draft = Intake.objects.filter(patient=request.user, status=IntakeStatus.DRAFT).exists()
+    followed = [plan for plan in plans if plan.status in FOLLOWED]
+    sessions: dict[int, list[Appointment]] = defaultdict(list)
+    approvals: dict[int, PlanRevision] = {}
+    if followed:
+        for appointment in Appointment.objects.filter(plan__in=followed).select_related(
+            "treatment_type", "doctor"
+        ):
+            sessions[appointment.plan_id].append(appointment)  # type: ignore[index]
+        for revision in PlanRevision.objects.filter(
+            plan__in=followed, action=RevisionAction.APPROVED
+        ).select_related("author"):
+            approvals[revision.plan_id] = revision  # ordered oldest first: the latest wins
+    timelines = [
+        course_timeline(plan, sessions[plan.pk], now=now, approval=approvals.get(plan.pk))
+        for plan in followed
+    ]
+    draft = Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT).exists()
+    # Visits outside a course (consultations): a course's sessions are on its timeline.
     upcoming = (
         Appointment.objects.active()
-        .filter(patient=request.user, starts_at__gte=timezone.now())
+        .filter(patient=patient, plan__isnull=True, starts_at__gte=now)
         .select_related("treatment_type", "doctor")
         .order_by("starts_at")
     )
     offers = WaitlistOffer.objects.filter(
-        entry__patient=request.user, status=OfferStatus.OPEN, expires_at__gt=timezone.now()
+        entry__patient=patient, status=OfferStatus.OPEN, expires_at__gt=now
     ).select_related("entry__plan", "entry__appointment")
-    context = {"plans": plans, "upcoming": upcoming, "draft": draft, "offers": offers}
+    context = {
+        "plans": plans,
+        "timelines": timelines,
+        "closed": [plan for plan in plans if plan.status not in FOLLOWED],
+        "upcoming": upcoming,
+        "draft": draft,
+        "offers": offers,
+        "feed": calendar_feed_current(patient=patient),
+    }
     return render(request, "clinic/home_patient.html", context)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Intake
 from clinic.services import consent_name_problem
@@ -17,18 +19,67 @@ from planner.rules import POLICY, Area, Concern, Severity, SunExposure
 from planner.rules.fitzpatrick import QUESTIONS
 from planner.rules.intake import InkAmount, Scarring, TattooColours, TattooLocation
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+# The words of the planner's values where a question does not give its own.
+VALUE_LABELS: dict[str, str | Promise] = {
+    "fine_lines": _("Fine lines"),
+    "wrinkles": _("Wrinkles"),
+    "skin_laxity": _("Skin laxity"),
+    "pigmentation": _("Pigmentation"),
+    "melasma": _("Melasma"),
+    "acne_scars": _("Acne scars"),
+    "tattoo": _("Tattoo"),
+    "small": _("Small"),
+    "medium": _("Medium"),
+    "large": _("Large"),
+    "mild": _("Mild"),
+    "moderate": _("Moderate"),
+    "severe": _("Severe"),
+    "none": _("None"),
+    "minimal": _("Minimal"),
+    "significant": _("Significant"),
+}
 
 
-def _choices(enum: Any, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    labels = labels or {}
+def _choices(
+    enum: Any, labels: dict[str, str | Promise] | None = None
+) -> list[tuple[str, str | Promise]]:
+    labels = {**VALUE_LABELS, **(labels or {})}
     return [(m.value, labels.get(m.value, m.value.replace("_", " ").capitalize())) for m in enum]
 
 
-def yes_no(label: str, help_text: str = "") -> forms.ChoiceField:
+def yes_no(label: str | Promise, help_text: str | Promise = "") -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, choices=YES_NO, widget=forms.RadioSelect, help_text=help_text
     )
+
+
+def _ticked(value: object) -> bool:
+    return value in (True, "yes", "on", "true", "True", "1")
+
+
+class _TickBox(forms.CheckboxInput):
+    """Hands the field what was sent as it was sent: Django's checkbox reads any word, "no"
+    among them, as ticked."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name, False)
+
+
+class TickedYes(forms.BooleanField):
+    """A yes/no question as one box to tick (one tap fewer on a phone): ticked is "yes",
+    unticked "no", kept as the two buttons kept it. A posted "yes" or "no" reads as such."""
+
+    def __init__(self, label: Any, help_text: Any = "") -> None:
+        super().__init__(
+            label=label,
+            help_text=help_text,
+            required=False,
+            widget=_TickBox(check_test=_ticked),
+        )
+
+    def to_python(self, value: Any) -> str:  # type: ignore[override]
+        return "yes" if _ticked(value) else "no"
 
 
 class SectionForm(forms.Form):
@@ -40,75 +91,78 @@ class SectionForm(forms.Form):
 
 class ConcernForm(SectionForm):
     concern = forms.ChoiceField(
-        label="What would you like to treat?", choices=_choices(Concern), widget=forms.RadioSelect
+        label=_("What would you like to treat?"),
+        choices=_choices(Concern),
+        widget=forms.RadioSelect,
     )
     area = forms.ChoiceField(
-        label="How large is the area?",
+        label=_("How large is the area?"),
         choices=_choices(
             Area,
             {
-                "small": "Small (a patch, or a small tattoo)",
-                "medium": "Medium (the cheeks, or a palm-sized tattoo)",
-                "large": "Large (the whole face, or a large tattoo)",
+                "small": _("Small (a patch, or a small tattoo)"),
+                "medium": _("Medium (the cheeks, or a palm-sized tattoo)"),
+                "large": _("Large (the whole face, or a large tattoo)"),
             },
         ),
         widget=forms.RadioSelect,
     )
     severity = forms.ChoiceField(
-        label="How marked is it?",
+        label=_("How marked is it?"),
         choices=_choices(
-            Severity, {"severe": "Severe (for wrinkles: deep, or visible when your face is still)"}
+            Severity,
+            {"severe": _("Severe (for wrinkles: deep, or visible when your face is still)")},
         ),
         widget=forms.RadioSelect,
     )
-    sensitive_skin = yes_no(
-        "Is your skin sensitive?", "It reddens or stings easily with products, heat or sun."
+    sensitive_skin = TickedYes(
+        _("My skin is sensitive"), _("It reddens or stings easily with products, heat or sun.")
     )
 
 
 class TattooForm(SectionForm):
     colours = forms.ChoiceField(
-        label="Which colours is the tattoo?",
+        label=_("Which colours is the tattoo?"),
         choices=_choices(
             TattooColours,
             {
-                "black": "Black only",
-                "black_red": "Mostly black, some red",
-                "few_colours": "Black and red with a few other colours",
-                "multicolour": "Many colours",
+                "black": _("Black only"),
+                "black_red": _("Mostly black, some red"),
+                "few_colours": _("Black and red with a few other colours"),
+                "multicolour": _("Many colours"),
             },
         ),
         widget=forms.RadioSelect,
     )
     ink = forms.ChoiceField(
-        label="Who made it, and how much ink is there?",
+        label=_("Who made it, and how much ink is there?"),
         choices=_choices(
             InkAmount,
             {
-                "amateur": "An amateur tattoo",
-                "minimal": "Professional, little ink",
-                "moderate": "Professional, a moderate amount of ink",
-                "significant": "Professional, a lot of ink",
+                "amateur": _("An amateur tattoo"),
+                "minimal": _("Professional, little ink"),
+                "moderate": _("Professional, a moderate amount of ink"),
+                "significant": _("Professional, a lot of ink"),
             },
         ),
         widget=forms.RadioSelect,
     )
     scarring = forms.ChoiceField(
-        label="Is there scarring in the tattoo?",
+        label=_("Is there scarring in the tattoo?"),
         choices=_choices(Scarring),
         widget=forms.RadioSelect,
     )
-    layering = yes_no("Is it a cover-up over an older tattoo?")
+    layering = yes_no(_("Is it a cover-up over an older tattoo?"))
     location = forms.ChoiceField(
-        label="Where is it?",
+        label=_("Where is it?"),
         choices=_choices(
             TattooLocation,
             {
-                "head_neck": "Head or neck",
-                "upper_trunk": "Upper back or chest",
-                "lower_trunk": "Lower back or belly",
-                "proximal_limb": "Upper arm or thigh",
-                "distal_limb": "Forearm, hand, lower leg or foot",
+                "head_neck": _("Head or neck"),
+                "upper_trunk": _("Upper back or chest"),
+                "lower_trunk": _("Lower back or belly"),
+                "proximal_limb": _("Upper arm or thigh"),
+                "distal_limb": _("Forearm, hand, lower leg or foot"),
             },
         ),
         widget=forms.RadioSelect,
@@ -120,8 +174,8 @@ class SkinTypeForm(SectionForm):
         super().__init__(*args, **kwargs)
         for question in QUESTIONS:
             self.fields[question.key] = forms.TypedChoiceField(
-                label=question.text,
-                choices=list(enumerate(question.answers)),
+                label=_(question.text),
+                choices=[(score, _(answer)) for score, answer in enumerate(question.answers)],
                 coerce=int,
                 widget=forms.RadioSelect,
             )
@@ -129,30 +183,60 @@ class SkinTypeForm(SectionForm):
 
 class SunForm(SectionForm):
     sun_exposure = forms.ChoiceField(
-        label="How much sun does your skin get?",
+        label=_("How much sun does your skin get?"),
         choices=_choices(
             SunExposure,
             {
-                "low": "Little: mostly indoors",
-                "moderate": "Some: outdoors now and then",
-                "high": "A lot: outdoors most days, or sunny holidays",
+                "low": _("Little: mostly indoors"),
+                "moderate": _("Some: outdoors now and then"),
+                "high": _("A lot: outdoors most days, or sunny holidays"),
             },
         ),
         widget=forms.RadioSelect,
     )
-    uses_sunscreen = yes_no("Do you wear sunscreen every day?")
+    uses_sunscreen = TickedYes(_("I wear sunscreen every day"))
 
 
 class ScreeningForm(SectionForm):
+    """The safety questions as boxes to tick where the answer is yes, and one box saying none
+    is: a patient to whom nothing applies taps once, and still says so (an untouched list is
+    refused, never read as "no" to everything)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for rule in POLICY.screening:
-            self.fields[rule.answer] = yes_no(rule.question)
+            self.fields[rule.answer] = TickedYes(_(rule.question))
+        self.fields["none_apply"] = forms.BooleanField(
+            label=_("None of these apply to me"), required=False
+        )
+        names = [rule.answer for rule in POLICY.screening]
+        if self.initial and all(self.initial.get(name) == "no" for name in names):
+            self.initial["none_apply"] = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        none_apply = cleaned.pop("none_apply", False)
+        names = [rule.answer for rule in POLICY.screening]
+        some = [name for name in names if cleaned.get(name) == "yes"]
+        # Every answer sent as "no" (the API's and the older form's way) says it as well.
+        all_said_no = all(self.data.get(name) == "no" for name in names)
+        if some and none_apply:
+            raise forms.ValidationError(
+                _(
+                    "You ticked some of the questions and also “None of these apply to me”: "
+                    "please untick one."
+                )
+            )
+        if not some and not none_apply and not all_said_no:
+            raise forms.ValidationError(
+                _("Tick each question your answer is yes to, or “None of these apply to me”.")
+            )
+        return cleaned
 
 
 class HistoryForm(SectionForm):
     previous_treatments = forms.CharField(
-        label="Have you had laser, peels or other skin treatments before? Which, and when?",
+        label=_("Have you had laser, peels or other skin treatments before? Which, and when?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -161,11 +245,11 @@ class HistoryForm(SectionForm):
 
 class ConsentForm(SectionForm):
     full_name = forms.CharField(
-        label="Your full name",
+        label=_("Your full name"),
         max_length=200,
-        help_text="Your first and last name, as they are on your record.",
+        help_text=_("Your first and last name, as they are on your record."),
     )
-    agree = forms.BooleanField(label="I have read the consent above and I agree to it.")
+    agree = forms.BooleanField(label=_("I have read the consent above and I agree to it."))
 
     def __init__(self, *args: Any, patient_name: str | None = None, **kwargs: Any) -> None:
         """`patient_name`: the name on the patient's record, which the typed name must match
@@ -176,7 +260,7 @@ class ConsentForm(SectionForm):
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
         if len(name) < 3 or " " not in name:
-            raise forms.ValidationError("Type your first and last name, as you sign.")
+            raise forms.ValidationError(_("Type your first and last name, as you sign."))
         if self.patient_name is not None and (
             problem := consent_name_problem(typed=name, on_file=self.patient_name)
         ):
@@ -218,8 +302,12 @@ class ConsentInPersonForm(SectionForm):
 @dataclass(frozen=True)
 class Section:
     name: str
-    title: str
+    label: str | Promise  # translated when read, in the language of the page or message
     form: type[SectionForm]
+
+    @property
+    def title(self) -> str:
+        return str(self.label)
 
     def applies_to(self, intake: Intake) -> bool:
         if self.name == "tattoo":
@@ -228,13 +316,13 @@ class Section:
 
 
 SECTIONS = (
-    Section("concern", "Your concern", ConcernForm),
-    Section("tattoo", "Your tattoo", TattooForm),
-    Section("skin", "Your skin type", SkinTypeForm),
-    Section("sun", "Sun and sunscreen", SunForm),
-    Section("screening", "Health and safety questions", ScreeningForm),
-    Section("history", "Previous treatments", HistoryForm),
-    Section("consent", "Consent", ConsentForm),
+    Section("concern", _("Your concern"), ConcernForm),
+    Section("tattoo", _("Your tattoo"), TattooForm),
+    Section("skin", _("Your skin type"), SkinTypeForm),
+    Section("sun", _("Sun and sunscreen"), SunForm),
+    Section("screening", _("Health and safety questions"), ScreeningForm),
+    Section("history", _("Previous treatments"), HistoryForm),
+    Section("consent", _("Consent"), ConsentForm),
 )
 SECTION_NAMES = {section.name: section for section in SECTIONS}
 

@@ -5,10 +5,12 @@ front of a receptionist or manager who records it as witnessed (clinic.reception
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic.audit import audit_record
@@ -26,6 +28,47 @@ from clinic.roles import Role, has_role, role_required
 from clinic.services import intake_current, intake_save_section
 
 ON_BEHALF = (Role.RECEPTIONIST, Role.MANAGER)
+
+# A section whose page also asks the next section's few questions: one "Save and continue"
+# fewer on a phone. Each section's answers are still kept under its own name, and the joined
+# section still has a page of its own (the list of sections links to it).
+JOINED = {"skin": "sun", "screening": "history"}
+
+
+def page_form(section: Section, data: QueryDict | None = None) -> type[Form]:
+    """The form of the section's page: its own questions, and those of the one joined to it
+    (unless `data`, the answers sent, has none of those: a client sending one section at a
+    time, as before they were joined)."""
+    joined = SECTION_NAMES.get(JOINED.get(section.name, ""))
+    if joined is None:
+        return section.form
+    if data is not None and not any(name in data for name in joined.form.base_fields):
+        return section.form
+    theirs = list(joined.form.base_fields)
+
+    class PageForm(section.form, joined.form):  # type: ignore[name-defined,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # The section's own questions first, then the joined section's.
+            self.order_fields([n for n in self.fields if n not in theirs] + theirs)
+
+    return PageForm
+
+
+def _saved_per_section(
+    section: Section, answers: dict[str, object]
+) -> dict[str, dict[str, object]]:
+    """The page's answers split by the section that keeps them."""
+    joined = SECTION_NAMES.get(JOINED.get(section.name, ""))
+    if joined is None:
+        return {section.name: answers}
+    theirs = set(joined.form.base_fields)
+    if answers and not theirs & set(answers):
+        return {section.name: answers}
+    return {
+        section.name: {k: v for k, v in answers.items() if k not in theirs},
+        joined.name: {k: v for k, v in answers.items() if k in theirs},
+    }
 
 
 def intake_for(request: HttpRequest, intake_id: int) -> Intake:
@@ -61,7 +104,8 @@ def render_section(
 
 def _next(intake: Intake, section: Section) -> str:
     names = [s.name for s in sections_for(intake)]
-    return names[min(names.index(section.name) + 1, len(names) - 1)]
+    after = JOINED.get(section.name, section.name)
+    return names[min(names.index(after) + 1, len(names) - 1)]
 
 
 @role_required(Role.PATIENT)
@@ -104,13 +148,15 @@ def intake_section(request: HttpRequest, intake_id: int, section: str) -> HttpRe
             audit_record(request=request, patient=intake.patient, action="viewed intake")
         form = None if on_behalf else ConsentForm()
         return render_section(request, intake, current, form)
+    form_class = page_form(current)
     if request.method == "POST":
-        form = current.form(request.POST)
-        if not form.is_valid():
-            return render_section(request, intake, current, form, status=400)
-        intake = intake_save_section(
-            intake=intake, section=current.name, answers=form.cleaned_data, by=request.user
-        )
+        sent = page_form(current, request.POST)(request.POST)
+        if not sent.is_valid():
+            return render_section(request, intake, current, sent, status=400)
+        for name, answers in _saved_per_section(current, sent.cleaned_data).items():
+            intake = intake_save_section(
+                intake=intake, section=name, answers=answers, by=request.user
+            )
         if on_behalf:
             audit_record(
                 request=request, patient=intake.patient, action="saved intake", detail=current.name
@@ -123,5 +169,7 @@ def intake_section(request: HttpRequest, intake_id: int, section: str) -> HttpRe
         return redirect("intake-section", intake_id=intake.pk, section=_next(intake, current))
     if on_behalf:
         audit_record(request=request, patient=intake.patient, action="viewed intake")
-    form = current.form(initial=intake.answers.get(current.name, {}))
-    return render_section(request, intake, current, form)
+    initial: dict[str, object] = {}
+    for name in _saved_per_section(current, {}):
+        initial |= intake.answers.get(name, {})
+    return render_section(request, intake, current, form_class(initial=initial))

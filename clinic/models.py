@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -102,9 +103,10 @@ class Channel(models.TextChoices):
 
 
 class Language(models.TextChoices):
+    """The languages the clinic ships (settings.LANGUAGES), each named in itself. Migration
+    0012 moved the French and Spanish once offered, which had no catalogue, to English."""
+
     ENGLISH = "en", "English"
-    FRENCH = "fr", "Français"
-    SPANISH = "es", "Español"
     CHINESE = "zh-hans", "中文"
     MALAY = "ms", "Bahasa Melayu"
 
@@ -283,10 +285,14 @@ class Consent(models.Model):
 
 
 class PhotoScope(models.TextChoices):
-    MEDICAL_RECORD = "medical_record", "Clinical photographs for my medical record"
+    # What the patient agrees to, shown on their profile in their language.
+    MEDICAL_RECORD = "medical_record", _("Clinical photographs for my medical record")
     BEYOND_RECORD = (
         "beyond_record",
-        "Use of my photographs beyond my medical record (teaching, publication), without my name",
+        _(
+            "Use of my photographs beyond my medical record (teaching, publication), "
+            "without my name"
+        ),
     )
 
 
@@ -342,3 +348,34 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…, {self.user})"
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def live(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A patient's private calendar subscription: whoever holds the token reads their visits
+    (bookings/calendars/feeds.py), so it is as secret as a password and as easy to replace:
+    revoking it makes a new one. Kept in clear, unlike an API token, because the patient's
+    home page shows the link again to copy it."""
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_calendar_feed_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.patient} ({'revoked' if self.revoked_at else 'live'})"

@@ -15,11 +15,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
+from django.utils.translation import gettext
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
+from clinic.languages import language_of
 from clinic.models import (
     Channel,
     Consent,
@@ -27,6 +29,7 @@ from clinic.models import (
     ConsentText,
     Intake,
     IntakeStatus,
+    Language,
     PatientProfile,
     User,
 )
@@ -70,12 +73,14 @@ def user_create(
 
 
 def _send(user: User, template: str, context: dict[str, object]) -> None:
+    """Email the patient, in their language whoever sends it (a receptionist's invitation too)."""
     address = user.email
     if not address:
         raise ValidationError(f"{user} has no email address to write to.")
     context = {"user": user, "clinic_name": settings.CLINIC_NAME, **context}
-    subject = render_to_string(f"clinic/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"clinic/email/{template}.txt", context)
+    with translation.override(language_of(getattr(user, "profile", None))):
+        subject = render_to_string(f"clinic/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"clinic/email/{template}.txt", context)
     # After the commit: no email for an account that was rolled back.
     transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
 
@@ -89,8 +94,12 @@ def patient_sign_up(
     last_name: str,
     date_of_birth: date,
     base_url: str,
+    language: str = Language.ENGLISH,
+    next_url: str = "",
 ) -> User:
-    """A patient signs up online. The account works once the emailed link confirms the address."""
+    """A patient signs up online, in the language they read the site in (a Language value),
+    which becomes their profile's. The account works once the emailed link confirms the
+    address; the link then goes on to `next_url` (a local path the caller checked)."""
     user = user_create(
         email=email,
         role=Role.PATIENT,
@@ -99,14 +108,23 @@ def patient_sign_up(
         last_name=last_name,
         is_active=False,
     )
-    PatientProfile.objects.filter(user=user).update(date_of_birth=date_of_birth)
-    email_confirmation_send(user=user, base_url=base_url)
+    profile = user.profile
+    profile.date_of_birth = date_of_birth
+    profile.language = language
+    profile.save(update_fields=["date_of_birth", "language", "updated_at"])
+    email_confirmation_send(user=user, base_url=base_url, next_url=next_url)
     return user
 
 
-def email_confirmation_send(*, user: User, base_url: str) -> None:
+def confirmation_link(*, user: User, base_url: str, next_url: str = "") -> str:
+    """The link that confirms the address; with the page to go on to once it has."""
     token = signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRM_SALT)
     link = base_url + reverse("confirm-email", args=[token])
+    return f"{link}?{urlencode({'next': next_url})}" if next_url else link
+
+
+def email_confirmation_send(*, user: User, base_url: str, next_url: str = "") -> None:
+    link = confirmation_link(user=user, base_url=base_url, next_url=next_url)
     _send(user, "confirm", {"link": link, "days": settings.ACCOUNT_LINK_DAYS})
 
 
@@ -118,12 +136,12 @@ def email_confirm(*, token: str) -> User:
             token, salt=CONFIRM_SALT, max_age=settings.ACCOUNT_LINK_DAYS * 24 * 3600
         )
     except signing.SignatureExpired:
-        raise LinkRefused("This link has expired. Ask for a new one below.") from None
+        raise LinkRefused(gettext("This link has expired. Ask for a new one below.")) from None
     except signing.BadSignature:
-        raise LinkRefused("This link is not valid. Check it was copied whole.") from None
+        raise LinkRefused(gettext("This link is not valid. Check it was copied whole.")) from None
     user = User.objects.select_for_update().filter(pk=data.get("user")).first()
     if user is None or user.email != data.get("email"):
-        raise LinkRefused("This link is not valid. Check it was copied whole.")
+        raise LinkRefused(gettext("This link is not valid. Check it was copied whole."))
     profile = PatientProfile.objects.get(user=user)
     if profile.email_confirmed_at is None:
         profile.email_confirmed_at = timezone.now()

@@ -30,6 +30,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 CLINIC_NAME = env_str("CLINIC_NAME", "Pico Clinic")
+# The currency prices are stored in (ISO 4217 code; amounts are integer minor units, so sen for
+# MYR, pence for GBP). One clinic, one currency: a change does not convert stored prices.
+CLINIC_CURRENCY = env_str("CLINIC_CURRENCY", "MYR").upper()
+if len(CLINIC_CURRENCY) != 3 or not CLINIC_CURRENCY.isalpha():
+    raise ImproperlyConfigured(
+        f"CLINIC_CURRENCY must be an ISO 4217 code such as MYR, not {CLINIC_CURRENCY!r}."
+    )
 CLINIC_TIME_ZONE = env_time_zone("CLINIC_TIME_ZONE", "Europe/London")
 # Phone numbers typed without a country code are read as this country's (ISO 3166 code).
 PHONENUMBER_DEFAULT_REGION = env_str("CLINIC_PHONE_REGION", "GB").upper()
@@ -71,10 +78,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A visitor's language: the switcher's cookie, else the browser's (Accept-Language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "clinic.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in patient reads every page in their profile's language, whatever the cookie
+    # says (after auth, and after LocaleMiddleware, whose choice it overrides).
+    "clinic.languages.PatientLanguageMiddleware",
     # Every staff response that names a patient is in the audit log (clinic.audit).
     "clinic.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -314,6 +326,18 @@ if not SITE_URL.startswith(("http://", "https://")):
 # --- Internationalisation and time ----------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# The languages patients may choose (clinic.models.Language holds the same codes); staff pages
+# stay in English. Catalogues: locale/<code>/LC_MESSAGES/django.po, compiled to .mo and
+# committed (README: "Translations"). The names are in their own language, for the switcher.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("ms", "Bahasa Melayu"),
+    ("zh-hans", "简体中文"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# A visitor's choice (the switcher in the footer) is kept a year, on this browser.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Stored in UTC, shown in the clinic's zone (DESIGN.md, invariant 4).
 TIME_ZONE = CLINIC_TIME_ZONE
 USE_I18N = True

@@ -10,16 +10,17 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clinic.models import PatientProfile, User
-from clinic.services import CONFIRM_SALT, patient_sign_up
+from clinic.languages import language_of
+from clinic.models import Language, PatientProfile, User
+from clinic.services import confirmation_link, patient_sign_up
 
 
 def patient_sign_up_or_tell_owner(
@@ -30,9 +31,12 @@ def patient_sign_up_or_tell_owner(
     last_name: str,
     date_of_birth: date,
     base_url: str,
+    language: str = Language.ENGLISH,
+    next_url: str = "",
 ) -> None:
-    """Sign a new patient up (clinic.services.patient_sign_up), or, when the address has an
-    account, email its owner and change nothing."""
+    """Sign a new patient up (clinic.services.patient_sign_up) in `language`, or, when the
+    address has an account, email its owner (in their own language) and change nothing.
+    `next_url`, a local path the caller checked, is where the confirmation link goes on to."""
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
@@ -44,6 +48,8 @@ def patient_sign_up_or_tell_owner(
                     last_name=last_name,
                     date_of_birth=date_of_birth,
                     base_url=base_url,
+                    language=language,
+                    next_url=next_url,
                 )
             return
         except IntegrityError:  # the same address signed up between the look-up and the write
@@ -52,7 +58,7 @@ def patient_sign_up_or_tell_owner(
                 raise
     # A new account's password is hashed; so is this one, so the answer takes as long.
     make_password(password)
-    existing_account_tell_owner(user=existing, base_url=base_url)
+    existing_account_tell_owner(user=existing, base_url=base_url, next_url=next_url)
 
 
 def _account_state(user: User) -> str:
@@ -62,7 +68,7 @@ def _account_state(user: User) -> str:
     return "unconfirmed" if waiting else "closed"
 
 
-def existing_account_tell_owner(*, user: User, base_url: str) -> None:
+def existing_account_tell_owner(*, user: User, base_url: str, next_url: str = "") -> None:
     """Email the owner of an address someone tried to sign up with: log in or reset the
     password if it was them; confirm the address if their own sign-up still waits for it."""
     address = user.email
@@ -78,13 +84,14 @@ def existing_account_tell_owner(*, user: User, base_url: str) -> None:
         "days": settings.ACCOUNT_LINK_DAYS,
     }
     if state == "unconfirmed":
-        token = signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRM_SALT)
-        context["confirm_link"] = base_url + reverse("confirm-email", args=[token])
+        context["confirm_link"] = confirmation_link(user=user, base_url=base_url, next_url=next_url)
     if state == "invited":
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         context["invitation_link"] = base_url + reverse(
             "accept-invitation", args=[uid, default_token_generator.make_token(user)]
         )
-    subject = render_to_string("registration/signup_existing_subject.txt", context).strip()
-    body = render_to_string("registration/signup_existing_email.txt", context)
+    # In the owner's language, not the visitor's: the visitor may not be them.
+    with translation.override(language_of(getattr(user, "profile", None))):
+        subject = render_to_string("registration/signup_existing_subject.txt", context).strip()
+        body = render_to_string("registration/signup_existing_email.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [address]))

@@ -8,6 +8,7 @@ from clinic.patient_data import views as patient_data
 admin.site.site_header = "Clinic administration"
 
 urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),  # the visitor's language switcher
     path("", home.index, name="home"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),

@@ -239,7 +239,7 @@ def test_a_person_without_email_is_shown_by_name_else_by_phone(hana, receptionis
 def test_the_patient_list_shows_and_finds_a_patient_without_email(hana, alice, receptionist):
     client = client_for(receptionist)
     page = client.get(reverse("patient-list")).content.decode()
-    row = re.search(r"<tr>\s*<td><a[^>]*>Hana Okafor</a></td>(.*?)</tr>", page, re.S).group(1)
+    row = re.search(r"<tr>\s*<th[^>]*><a[^>]*>Hana Okafor</a></th>(.*?)</tr>", page, re.S).group(1)
     assert "None" not in row
     assert "+44 7400 654321" in row
     for query in ("okafor", "07400 654321", "7400654321"):

@@ -1,6 +1,8 @@
 from datetime import date
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from clinic.models import PatientProfile
@@ -14,7 +16,7 @@ def profile_data(**overrides):
         "date_of_birth": "1990-05-17",
         "phone": "+44 7400 123457",
         "preferred_channel": "sms",
-        "language": "fr",
+        "language": "ms",
         "care_reminders_consent": "on",
     } | overrides
 
@@ -24,7 +26,7 @@ def test_a_patient_keeps_their_details_and_each_consent_separately(alice):
     assert response.status_code == 302
     profile = PatientProfile.objects.get(user=alice)
     assert str(profile.phone) == "+447400123457"
-    assert (profile.preferred_channel, profile.language) == ("sms", "fr")
+    assert (profile.preferred_channel, profile.language) == ("sms", "ms")
     assert profile.care_reminders_consent is True
     assert profile.marketing_consent is False
 
@@ -61,3 +63,21 @@ def test_the_profile_page_fills_the_date_of_birth_in_the_form_a_date_input_reads
     assert 'type="date"' in page
     assert 'value="1975-01-10"' in page
     assert "10/01/1975" not in page
+
+
+def test_profiles_in_a_language_the_clinic_no_longer_offers_become_english(alice, bob, charlie):
+    # Written past the model's choices, as rows saved when French and Spanish were offered.
+    PatientProfile.objects.filter(user=alice).update(language="fr")
+    PatientProfile.objects.filter(user=bob).update(language="es")
+    PatientProfile.objects.filter(user=charlie).update(language="ms")
+    migration = import_module("clinic.migrations.0012_languages_the_clinic_ships")
+    migration.no_language_without_a_catalogue(apps, None)
+    languages = dict(PatientProfile.objects.values_list("user__email", "language"))
+    assert languages == {alice.email: "en", bob.email: "en", charlie.email: "ms"}
+
+
+def test_the_photo_consents_are_offered_in_the_patients_language(alice):
+    alice.profile.language = "ms"
+    alice.profile.save()
+    page = client_for(alice).get(reverse("profile")).content.decode()
+    assert "Gambar klinikal untuk rekod perubatan saya" in page

@@ -35,6 +35,7 @@ def start_up(
         ("DATABASE_URL", "not a url", "DATABASE_URL"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
         ("CLINIC_TIME_ZONE", "Mars/Olympus_Mons", "CLINIC_TIME_ZONE must be an IANA time zone"),
+        ("CLINIC_CURRENCY", "ringgit", "CLINIC_CURRENCY must be an ISO 4217 code"),
         ("EMAIL_BACKEND", "pigeon", "EMAIL_BACKEND must be one of console, file, smtp"),
         ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number"),
         ("CONN_MAX_AGE", "-1", "CONN_MAX_AGE must be at least 0"),

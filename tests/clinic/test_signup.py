@@ -8,6 +8,8 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from clinic.forms import MAX_PATIENT_AGE, MIN_PATIENT_AGE
 from clinic.models import User
@@ -15,6 +17,7 @@ from clinic.roles import Role, roles_of
 from clinic.services import patient_register
 from planner.rules.intake import MAX_AGE, MIN_AGE
 from tests.conftest import PASSWORD as PASSWORD_OF_ALICE
+from tests.conftest import client_for
 
 PASSWORD = "a long and private passphrase"
 
@@ -26,7 +29,6 @@ def signup_data(**overrides):
         "email": "Dana.K@Example.com",
         "date_of_birth": "1988-04-02",
         "password1": PASSWORD,
-        "password2": PASSWORD,
     } | overrides
 
 
@@ -83,8 +85,8 @@ def test_a_confirmation_link_opened_twice_still_says_confirmed(client, db, commi
             "seen with a parent",
         ),
         ({"date_of_birth": "31/02/1990"}, "Enter a valid date"),
-        ({"password2": "something else"}, "password fields didn"),
-        ({"password1": "1234", "password2": "1234"}, "too short"),
+        ({"password1": ""}, "This field is required"),
+        ({"password1": "1234"}, "too short"),
         ({"email": "not-an-email"}, "valid email address"),
         ({"first_name": ""}, "This field is required"),
     ],
@@ -100,7 +102,9 @@ def test_a_bad_sign_up_is_refused_with_a_message_and_creates_nothing(
 
 
 def without_csrf_token(page: bytes) -> bytes:
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", page)
+    # The token is in the page's htmx headers and in each form (the language switcher's).
+    page = re.sub(rb'"X-CSRFToken": "[^"]+"', b"", page)
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
 
 
 class CountingHasher(MD5PasswordHasher):
@@ -213,9 +217,7 @@ def test_a_sign_up_with_the_address_of_a_patient_registered_at_the_desk_sends_th
 )
 def test_a_password_like_nothing_or_like_the_person_is_refused(client, db, password, message):
     person = {"first_name": "Alice", "last_name": "Vang", "email": "alice.v@example.com"}
-    response = client.post(
-        reverse("signup"), signup_data(password1=password, password2=password, **person)
-    )
+    response = client.post(reverse("signup"), signup_data(password1=password, **person))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not User.objects.exists()
@@ -340,3 +342,69 @@ def test_asking_again_and_again_for_the_confirmation_link_sends_a_few_at_most(
             response = client.post(reverse("resend-confirmation"), {"email": "dana.k@example.com"})
         assert response.status_code == 302
     assert len(mail.outbox) == settings.ACCOUNT_EMAILS_PER_EMAIL_PER_HOUR
+
+
+def test_a_visitor_reading_malay_signs_up_in_malay_and_is_written_to_in_it(client, db, committed):
+    with committed():
+        client.post(reverse("signup"), signup_data(), HTTP_ACCEPT_LANGUAGE="ms")
+    assert User.objects.get(email="dana.k@example.com").profile.language == "ms"
+    assert mail.outbox[-1].subject == f"Sahkan e-mel anda untuk {settings.CLINIC_NAME}"
+    assert mail.outbox[-1].body.startswith("Salam sejahtera Dana,")
+
+
+def test_the_owner_of_a_taken_address_is_written_to_in_their_language_not_the_visitors(
+    client, alice, committed
+):
+    alice.profile.language = "zh-hans"
+    alice.profile.save()
+    with committed():
+        client.post(reverse("signup"), signup_data(email=alice.email), HTTP_ACCEPT_LANGUAGE="ms")
+    assert mail.outbox[-1].body.startswith("Alice，您好：")  # noqa: RUF001
+
+
+def test_an_invitation_a_receptionist_sends_is_in_the_patients_language(receptionist, committed):
+    # The receptionist's page is in English; the patient reads Chinese.
+    with committed():
+        patient = patient_register(
+            by=receptionist,
+            email="mei@example.com",
+            first_name="Mei",
+            last_name="Tan",
+            date_of_birth=date(1990, 1, 1),
+            phone="",
+            base_url="http://testserver",
+        )
+    patient.profile.language = "zh-hans"
+    patient.profile.save()
+    with committed():
+        client_for(receptionist).post(reverse("invitation-resend", args=[patient.pk]))
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].body.startswith("Hello Mei,")
+    assert mail.outbox[1].body.startswith("Mei，您好：")  # noqa: RUF001
+
+
+@pytest.mark.parametrize(
+    ("next_url", "kept"),
+    [
+        ("/book/consultation/?starts_at=2027-03-01T09:00:00Z", True),
+        ("https://elsewhere.example/phish", False),
+        ("//elsewhere.example/phish", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_only_a_page_of_the_clinic_goes_through_the_sign_up_to_the_link(
+    client, db, committed, next_url, kept
+):
+    page = client.get(reverse("signup"), {"next": next_url}).content.decode()
+    assert (f'name="next" value="{escape(next_url)}"' in page) is kept
+    with committed():
+        client.post(reverse("signup"), signup_data(next=next_url))
+    link = link_in(mail.outbox[-1])
+    assert (f"?{urlencode({'next': next_url})}" in link) is kept
+    assert "elsewhere" not in link
+    assert "javascript" not in link
+
+
+def test_the_password_is_typed_once(client, db):
+    page = client.get(reverse("signup")).content.decode()
+    assert page.count('type="password"') == 1
