@@ -212,6 +212,7 @@ def test_every_page_each_role_reaches_fits_a_phone_and_has_no_wcag_violation(
         if barriers := audit(browser, live_server.url, client, pages):
             report.append(f"{role}, {len(barriers)} of {len(pages)} pages:")
             report.extend(str(barrier) for barrier in barriers)
+    print(f"\nAudited {audited} pages at {PHONE_WIDTH} px for {len(clients)} roles")  # with -s
     assert not report, (
         f"Barriers on the pages of {audited} audited ({PHONE_WIDTH} px unless said):\n"
         + "\n".join(report)
