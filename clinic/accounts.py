@@ -122,11 +122,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             email = form.cleaned_data["email"]
             if not email_allows(request, email):
                 return redirect("signup-done")  # as if sent: the answer never tells
-            started = timezone.now()
-            taken = User.objects.filter(email__iexact=email).exists()
             # The same answer whether the address is new or has an account (whose owner is
             # emailed instead): no one learns who has an account here.
-            patient_sign_up_or_tell_owner(
+            made = patient_sign_up_or_tell_owner(
                 email=email,
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
@@ -137,17 +135,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                 language=profile_language(translation.get_language()),
                 next_url=next_url,
             )
-            if not taken:
-                # Only an account this request made: a link to someone else's never signs in.
-                made = (
-                    User.objects.filter(
-                        email__iexact=email, is_active=False, date_joined__gte=started
-                    )
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                if made is not None:
-                    request.session[SIGNED_UP_HERE] = made
+            if made is not None:
+                # Only the account this request made: a link to someone else's never signs in.
+                request.session[SIGNED_UP_HERE] = made.pk
             return redirect("signup-done")
         return render(request, "registration/signup.html", context, status=400)
     return render(request, "registration/signup.html", context)
@@ -163,7 +153,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     other, ask them to log in, then go on there."""
     next_url = safe_next(request, request.GET.get("next"))
     try:
-        user = email_confirm(token=token)
+        user, confirmed_now = email_confirm(token=token)
     except LinkRefused as refusal:
         return render(
             request, "registration/link_refused.html", {"reason": str(refusal)}, status=400
@@ -172,8 +162,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
         request.session.pop(SIGNED_UP_HERE, None)
         messages.info(request, _("Your email address is confirmed."))
         return redirect(next_url or "home")
-    if request.session.get(SIGNED_UP_HERE) == user.pk:
-        del request.session[SIGNED_UP_HERE]
+    if request.session.pop(SIGNED_UP_HERE, None) == user.pk and confirmed_now:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if next_url:
             messages.success(request, _("Your email address is confirmed and you are signed in."))

@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from bookings.calendars.feeds import calendar_feed_current
 from bookings.courses.timeline import course_timeline
 from bookings.front.page import front_page
 from bookings.models import Appointment, BookingPolicy, OfferStatus, WaitlistOffer
 from bookings.reports.week import this_week
-from clinic.models import Intake, IntakeStatus, User
+from clinic.models import CalendarFeed, Intake, IntakeStatus, User
 from clinic.roles import Role, home_url_name, role_required
 from planner.models import PlanRevision, PlanStatus, RevisionAction, TreatmentPlan
 
@@ -104,7 +103,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
         "upcoming": upcoming,
         "draft": draft,
         "offers": offers,
-        "feed": calendar_feed_current(patient=patient),
+        "feed": CalendarFeed.objects.live().filter(patient=patient).first(),
     }
     return render(request, "clinic/home_patient.html", context)
 

@@ -129,8 +129,10 @@ def email_confirmation_send(*, user: User, base_url: str, next_url: str = "") ->
 
 
 @transaction.atomic
-def email_confirm(*, token: str) -> User:
-    """Activate the account the link was made for, or raise LinkRefused saying why."""
+def email_confirm(*, token: str) -> tuple[User, bool]:
+    """Activate the account the link was made for, and say whether this link confirmed it
+    (True) or it was confirmed before (False); or raise LinkRefused saying why. A link never
+    reopens an account the clinic closed after it was confirmed."""
     try:
         data = signing.loads(
             token, salt=CONFIRM_SALT, max_age=settings.ACCOUNT_LINK_DAYS * 24 * 3600
@@ -143,13 +145,18 @@ def email_confirm(*, token: str) -> User:
     if user is None or user.email != data.get("email"):
         raise LinkRefused(gettext("This link is not valid. Check it was copied whole."))
     profile = PatientProfile.objects.get(user=user)
-    if profile.email_confirmed_at is None:
-        profile.email_confirmed_at = timezone.now()
-        profile.save(update_fields=["email_confirmed_at", "updated_at"])
+    if profile.email_confirmed_at is not None:
+        if not user.is_active:
+            raise LinkRefused(
+                gettext("This account is closed. Call or email the clinic to open it again.")
+            )
+        return user, False
+    profile.email_confirmed_at = timezone.now()
+    profile.save(update_fields=["email_confirmed_at", "updated_at"])
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
-    return user
+    return user, True
 
 
 TEXT_CHANNELS = (Channel.SMS, Channel.WHATSAPP)

@@ -33,15 +33,16 @@ def patient_sign_up_or_tell_owner(
     base_url: str,
     language: str = Language.ENGLISH,
     next_url: str = "",
-) -> None:
-    """Sign a new patient up (clinic.services.patient_sign_up) in `language`, or, when the
-    address has an account, email its owner (in their own language) and change nothing.
-    `next_url`, a local path the caller checked, is where the confirmation link goes on to."""
+) -> User | None:
+    """Sign a new patient up (clinic.services.patient_sign_up) in `language` and return the
+    account made, or, when the address has an account, email its owner (in their own language),
+    change nothing and return None. `next_url`, a local path the caller checked, is where the
+    confirmation link goes on to."""
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
             with transaction.atomic():
-                patient_sign_up(
+                return patient_sign_up(
                     email=email,
                     password=password,
                     first_name=first_name,
@@ -51,7 +52,6 @@ def patient_sign_up_or_tell_owner(
                     language=language,
                     next_url=next_url,
                 )
-            return
         except IntegrityError:  # the same address signed up between the look-up and the write
             existing = User.objects.filter(email__iexact=email).first()
             if existing is None:
@@ -59,6 +59,7 @@ def patient_sign_up_or_tell_owner(
     # A new account's password is hashed; so is this one, so the answer takes as long.
     make_password(password)
     existing_account_tell_owner(user=existing, base_url=base_url, next_url=next_url)
+    return None
 
 
 def _account_state(user: User) -> str:

@@ -3,7 +3,9 @@ calendar app fetches now and then, listing the patient's visits from a few month
 so a moved session moves there too (the events keep their UIDs: ics.py).
 
 No login: the token is the key, so an unknown or revoked one is a plain 404 that tells nothing.
-The patient replaces the link from their home page; the old one stops working at once."""
+A patient has no link until they ask for one on their home page (a POST); asking again replaces
+it, and the old one stops working at once. The feed says when and where, never what is treated:
+a calendar service reads it."""
 
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings.calendars.ics import calendar_file
 from bookings.models import Appointment
+from clinic.languages import language_of
 from clinic.models import CalendarFeed, User
 from clinic.roles import Role, role_required
 
@@ -46,7 +50,10 @@ def calendar_feed_current(*, patient: User) -> CalendarFeed:
 
 @transaction.atomic
 def calendar_feed_renew(*, patient: User, now: datetime | None = None) -> CalendarFeed:
-    """Revoke the patient's link and make a new one: whoever had the old link reads no more."""
+    """Revoke the patient's link, if any, and make a new one: whoever had the old link reads no
+    more. Two at once (a double tap) take turns on the patient's row, so each revokes the link
+    the other made rather than both making one."""
+    User.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
     CalendarFeed.objects.live().filter(patient=patient).update(revoked_at=now or timezone.now())
     return CalendarFeed.objects.create(patient=patient, token=secrets.token_urlsafe(TOKEN_BYTES))
 
@@ -61,16 +68,19 @@ def feed_visits(patient: User, *, now: datetime) -> list[Appointment]:
     )
 
 
-@require_GET
+@require_safe  # HEAD too: a calendar service may check the link before fetching it
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = CalendarFeed.objects.live().select_related("patient").filter(token=token).first()
+    feed = (
+        CalendarFeed.objects.live().select_related("patient__profile").filter(token=token).first()
+    )
     if feed is None or not feed.patient.is_active:
         raise Http404("No such calendar.")
     visits = feed_visits(feed.patient, now=timezone.now())
-    name = _("My visits at %(clinic)s") % {"clinic": settings.CLINIC_NAME}
-    response = HttpResponse(
-        calendar_file(visits, feed_name=name), content_type="text/calendar; charset=utf-8"
-    )
+    # In the patient's language: the calendar service that fetches it says nothing of theirs.
+    with translation.override(language_of(getattr(feed.patient, "profile", None))):
+        name = _("My visits at %(clinic)s") % {"clinic": settings.CLINIC_NAME}
+        body = calendar_file(visits, feed_name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     # Inline, not an attachment: a calendar app subscribes to it rather than a browser saving it.
     response["Content-Disposition"] = 'inline; filename="visits.ics"'
     response["Cache-Control"] = "private, no-store"
@@ -83,12 +93,18 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
+    had_one = CalendarFeed.objects.live().filter(patient=user).exists()
     calendar_feed_renew(patient=user)
-    messages.success(
-        request,
-        _(
-            "Your old calendar link no longer works. Here is a new one: subscribe to it again "
-            "in your calendar app."
-        ),
-    )
-    return redirect("patient-home")
+    if had_one:
+        messages.success(
+            request,
+            _(
+                "Your old calendar link no longer works. Here is a new one: subscribe to it "
+                "again in your calendar app."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Here is your private calendar link: subscribe to it in your calendar app.")
+        )
+    return redirect(reverse("patient-home") + "#feed-title")

@@ -41,6 +41,8 @@ def test_the_course_timeline_fits_a_phone_and_its_calendar_link_works(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(tmp_path / "timeline-390.png"), full_page=True)
 
+    page.get_by_role("button", name="Make my private calendar link").click()
+    expect(page.get_by_text("Here is your private calendar link")).to_be_visible()
     link = page.get_by_label("My private calendar link").input_value()
     page.get_by_role("button", name="Copy", exact=True).click()
     expect(page.get_by_role("button", name="Copied", exact=True)).to_be_visible()

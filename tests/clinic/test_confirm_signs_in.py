@@ -146,3 +146,29 @@ def test_a_link_altered_to_lead_elsewhere_goes_to_the_questionnaire_instead(db, 
     link = sign_up(browser, committed)
     response = browser.get(link, {"next": "https://elsewhere.example/"})
     assert response["Location"] == reverse("intake-start")
+
+
+def test_a_link_confirmed_in_another_browser_no_longer_signs_in_where_it_was_asked_for(
+    db, committed
+):
+    browser = Client()
+    link = sign_up(browser, committed)
+    Client().get(link)  # confirmed on the phone's mail app
+    response = browser.get(link)
+    assert response["Location"] == reverse("login")
+    assert signed_in(browser) is None
+    assert SIGNED_UP_HERE not in browser.session
+
+
+def test_an_old_link_does_not_reopen_an_account_the_clinic_closed(db, committed):
+    browser = Client()
+    link = sign_up(browser, committed)
+    Client().get(link)
+    dana = User.objects.get(email="dana.k@example.com")
+    dana.is_active = False  # the clinic closed it
+    dana.save()
+    response = browser.get(link)
+    assert response.status_code == 400
+    assert b"This account is closed" in response.content
+    assert signed_in(browser) is None
+    assert not User.objects.get(pk=dana.pk).is_active

@@ -132,12 +132,18 @@ def test_an_anonymous_visitor_or_staff_cannot_see_a_patients_home(client, recept
     assert client_for(receptionist).get(reverse("patient-home")).status_code == 403
 
 
-def test_the_home_page_shows_the_private_calendar_link_to_copy_and_to_subscribe(alice):
+def test_the_home_page_offers_a_private_calendar_link_and_makes_one_only_when_asked(alice):
     page = home(alice)
+    assert "Make my private calendar link" in page
+    assert not alice.calendar_feeds.exists()  # looking makes no secret link
+    client = client_for(alice)
+    response = client.post(reverse("calendar-feed-revoke"))
+    assert response["Location"] == reverse("patient-home") + "#feed-title"
     token = alice.calendar_feeds.get().token
+    page = home(alice)
     assert f"http://testserver/calendar/{token}.ics" in page
     assert f"webcal://testserver/calendar/{token}.ics" in page
-    assert reverse("calendar-feed-revoke") in page
+    assert "Revoke this link" in page
     home(alice)
     assert alice.calendar_feeds.count() == 1  # one link, kept
 
@@ -151,7 +157,6 @@ def test_the_home_page_takes_as_many_queries_for_a_long_course_as_a_short_one(
             clinic, approved_plan(bob, doctor, sessions=6), first=local(date(2027, 3, 2), 11)
         )
         plan_approve(plan=plan_create(patient=bob, intake=intake()), doctor=doctor)
-    home(alice), home(bob)  # each has their calendar link from now on
     counts = []
     for patient in (alice, bob):
         with time_machine.travel(BOOKED_ON, tick=False):

@@ -14,6 +14,7 @@ from bookings.calendars.feeds import FEED_HISTORY, calendar_feed_current, calend
 from bookings.models import Appointment
 from clinic.models import CalendarFeed
 from tests.bookings.clinics import local, make_clinic, utc
+from tests.bookings.racing import race
 from tests.bookings.waitlists import approved_plan, book_course, cancel
 from tests.conftest import client_for
 
@@ -157,7 +158,7 @@ def test_revoking_makes_a_new_link_and_says_so(course):
     client = client_for(alice)
     response = client.post(reverse("calendar-feed-revoke"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("patient-home")
+    assert response["Location"] == reverse("patient-home") + "#feed-title"
     [message] = list(get_messages(response.wsgi_request))
     assert "no longer works" in str(message)
     assert Client().get(reverse("calendar-feed", args=[old])).status_code == 404
@@ -214,3 +215,45 @@ def test_the_link_of_a_closed_account_reads_nothing(course):
     alice.is_active = False
     alice.save()
     assert Client().get(reverse("calendar-feed", args=[token])).status_code == 404
+
+
+def test_the_feed_says_when_and_where_but_never_what_is_treated(clinic, course):
+    alice = course[0].patient
+    with time_machine.travel(NOW, tick=False):
+        consultations(clinic, alice, 1)
+        _, found = events(read(alice))
+    summaries = {str(event["summary"]) for event in found}
+    treatment = str(course[0].treatment_type)
+    assert summaries == {
+        "Consultation at Pico Clinic",
+        *(f"Session {n} of 4 at Pico Clinic" for n in range(1, 5)),
+    }
+    assert not any(treatment in summary or "melasma" in summary for summary in summaries)
+    assert all("description" not in event for event in found)
+    # The .ics the patient downloads for the course, to their own device, names it.
+    course_file = client_for(alice).get(reverse("course-ics", args=[course[0].plan_id]))
+    assert treatment in course_file.content.decode()
+
+
+def test_the_feed_is_in_the_patients_language(course):
+    alice = course[0].patient
+    alice.profile.language = "ms"
+    alice.profile.save()
+    with time_machine.travel(NOW, tick=False):
+        calendar, found = events(read(alice))
+    assert str(calendar["x-wr-calname"]) == "Lawatan saya di Pico Clinic"
+    assert str(found[1]["summary"]) == "Sesi 2 daripada 4 di Pico Clinic"
+
+
+def test_a_calendar_service_may_check_the_link_with_head(course):
+    feed = calendar_feed_current(patient=course[0].patient)
+    assert Client().head(reverse("calendar-feed", args=[feed.token])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_new_links_asked_for_at_once_leave_one_link_that_works(alice):
+    calendar_feed_current(patient=alice)
+    outcomes = race(6, lambda n: calendar_feed_renew(patient=alice))
+    assert outcomes == ["booked"] * 6  # each renewal went through: no error
+    assert CalendarFeed.objects.live().filter(patient=alice).count() == 1
+    assert CalendarFeed.objects.filter(patient=alice).count() == 7
