@@ -167,7 +167,9 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
                 status = 409
             return _course_review(request, plan, form, result, context, status)
     if valid:
-        context["picker"], problem = _first_session_picker(request, form, treatment_type)
+        context["picker"], problem = _first_session_picker(
+            request, form, treatment_type, patient_id=plan.patient_id
+        )
         if problem:
             messages.error(request, problem)
             status = 400
@@ -175,17 +177,22 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _first_session_picker(
-    request: HttpRequest, form: CourseSearchForm, treatment_type: TreatmentType
+    request: HttpRequest, form: CourseSearchForm, treatment_type: TreatmentType, *, patient_id: int
 ) -> tuple[Picker, str]:
-    """The picker of the first session's day and time, on the doctor wished for, and what was
-    wrong with the days asked for ("" if nothing)."""
+    """The picker of the first session's day and time, on the doctor wished for, without the
+    times the patient is booked elsewhere, and what was wrong with the days asked for ("" if
+    nothing)."""
     today = timezone.localdate()
     horizon = today + timedelta(days=BOOKING_HORIZON_DAYS)
     picker_form = PickerForm(request.GET, first=today, last=horizon)
     problem = "" if picker_form.is_valid() else picker_form.problem()
     start, last, day = picker_form.span()
     slots = free_slots(
-        treatment_type, first_day=start, last_day=last, doctor=form.cleaned_data["doctor"]
+        treatment_type,
+        first_day=start,
+        last_day=last,
+        doctor=form.cleaned_data["doctor"],
+        patient_id=patient_id,
     )
     base = request.GET.copy()
     if form.cleaned_data["same_doctor"]:

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from bookings.appointments.services import appointment_book
 from bookings.courses.search import propose_series
 from bookings.courses.services import series_book
-from bookings.models import Appointment
+from bookings.models import Appointment, TreatmentType
 from planner.rules import Window
 from planner.services import plan_adjust, plan_approve, plan_create
 from tests.bookings.clinics import local, make_clinic, weekly
@@ -234,6 +235,23 @@ def test_the_course_page_picks_the_first_session_and_keeps_the_wishes(plan, alic
     assert 'type="date"' not in page.content.decode()
     assert 'type="time"' not in page.content.decode()
     assert not Appointment.objects.exists()
+
+
+def test_the_course_picker_leaves_out_the_times_the_patient_is_booked_elsewhere(plan, alice):
+    def times():
+        page = client_for(alice).get(reverse("course-book", args=[plan.pk]), {"day": "2027-03-01"})
+        return {t.at.time() for band in page.context["picker"].bands for t in band.times}
+
+    assert time(10) in times()
+    appointment_book(
+        patient=alice,
+        treatment_type=TreatmentType.objects.consultation(),
+        starts_at=local(MONDAY, 10),
+        booked_by=alice,
+    )
+    offered = times()
+    assert time(10) not in offered  # she is at her consultation then
+    assert offered  # the rest of the day is still offered
 
 
 def test_with_no_wishes_said_the_course_is_proposed_with_one_doctor(plan, alice):
