@@ -15,7 +15,9 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from bookings.calendars.availability import clinic_zone
 
@@ -119,7 +121,8 @@ class PickerForm(forms.Form):
 
 
 def _long_day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
+    """The day in a sentence, in the active language (its translators give the order)."""
+    return date_format(day, pgettext("a day in a sentence (Django date format)", "l j F Y"))
 
 
 def _link(base: QueryDict, **values: str) -> str:
@@ -148,6 +151,9 @@ def build_picker(
     `time_params` on the page's query: ("starts_at",) as one ISO instant, or ("first_day",
     "first_time") as the local day and time; `time_link` adds fixed values to it."""
     zone = clinic_zone()
+    base = base.copy()
+    for key in time_params:
+        base.pop(key, None)  # a day's or a week's link never carries a time (nor a bad one)
     by_day: dict[date, list[datetime]] = {}
     for slot in slots:
         local = slot.astimezone(zone)
@@ -168,9 +174,7 @@ def build_picker(
         day += timedelta(days=1)
     bands = []
     times = sorted(by_day.get(chosen, ())) if chosen else []
-    base_for_times = base.copy()
-    for key in time_params:
-        base_for_times.pop(key, None)
+    base_for_times = base
     for index, (name, label, begins) in enumerate(BANDS):
         ends = BANDS[index + 1][2] if index + 1 < len(BANDS) else 24 * 60
         in_band = [t for t in times if begins <= t.hour * 60 + t.minute < ends]

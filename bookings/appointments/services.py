@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bookings.appointments.events import announce_time_freed, announce_visit_withdrawn
 from bookings.calendars.availability import clinic_zone, load_calendar, local_day
@@ -283,15 +284,15 @@ def _check_cancellable(
     appointment: Appointment, *, by: User, override: bool, now: datetime, policy: BookingPolicy
 ) -> None:
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise ValidationError("This appointment is already cancelled.")
+        raise ValidationError(gettext("This appointment is already cancelled."))
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
-        raise ValidationError("Only an appointment still to come can be cancelled.")
+        raise ValidationError(gettext("Only an appointment still to come can be cancelled."))
     notice = timedelta(hours=policy.cancellation_notice_hours)
     if appointment.starts_at - now < notice:
         if not override:
             raise ValidationError(
-                f"Cancelling needs {policy.cancellation_notice_hours} hours' notice; "
-                "please call the clinic."
+                gettext("Cancelling needs %(hours)s hours' notice; please call the clinic.")
+                % {"hours": policy.cancellation_notice_hours}
             )
         if not has_role(by, *STAFF):
             raise PermissionDenied("Only the clinic's staff may cancel inside the notice period.")

@@ -297,16 +297,24 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
         detail=f"appointment {appointment.pk}",
     )
     now = timezone.now()
+    staff = has_role(request.user, *STAFF)
     can_cancel = appointment.status == "booked" and appointment.starts_at > now
+    notice_hours = BookingPolicy.current().cancellation_notice_hours
+    # A patient moves or cancels only with the notice; inside it they call (staff may still).
+    call_instead = (
+        can_cancel and not staff and appointment.starts_at - now < timedelta(hours=notice_hours)
+    )
     started = appointment.starts_at <= now
     return render(
         request,
         "bookings/appointment_detail.html",
         {
             "appointment": appointment,
-            "can_cancel": can_cancel,
+            "can_cancel": can_cancel and not call_instead,
+            "call_instead": call_instead,
+            "notice_hours": notice_hours,
             "cancel_form": CancelForm(),
-            "staff": has_role(request.user, *STAFF),
+            "staff": staff,
             "can_check_in": appointment.status == "booked" and check_in_opens(appointment, now),
             "can_complete": started and appointment.status in ("booked", "checked_in"),
             "can_no_show": started and appointment.status == "booked",

@@ -9,10 +9,12 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bookings.appointments.events import announce_time_freed
 from bookings.appointments.services import (
     RESOURCE_TRIES,
+    STAFF,
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
@@ -34,6 +36,7 @@ from bookings.models import (
 )
 from bookings.reminders.services import reminders_cancelled, reminders_plan
 from clinic.models import User
+from clinic.roles import has_role
 from planner.models import TreatmentPlan
 
 
@@ -287,8 +290,13 @@ def session_move(
     now: datetime | None = None,
     resource: tuple[str, int] | None = None,
     version: datetime | None = None,
+    notice: bool = True,
 ) -> list[Appointment]:
     """Move one appointment; with `reflow`, plan the later sessions of its course again from it.
+
+    A patient moves a visit only with the cancellation notice (BookingPolicy), as they cancel
+    one; staff may move it any time. `notice=False` lets a patient take a sooner time the
+    waitlist offered them, which frees theirs for the clinic to fill.
 
     Every gap of the course stays inside its window (DESIGN.md, invariant 2): a move that would
     push the next session out of its window is refused unless the rest is re-flowed. All in one
@@ -312,7 +320,13 @@ def session_move(
             "it is now. Please look again."
         )
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
-        raise ValidationError("Only an appointment still to come can move.")
+        raise ValidationError(gettext("Only an appointment still to come can move."))
+    hours = policy.cancellation_notice_hours
+    if notice and appointment.starts_at - now < timedelta(hours=hours) and not has_role(by, *STAFF):
+        raise ValidationError(
+            gettext("Moving needs %(hours)s hours' notice; please call the clinic.")
+            % {"hours": hours}
+        )
     check_start(new_start, policy=policy, now=now, notice=False)
     if problem := outside_window(appointment, new_start):
         raise ValidationError(problem)

@@ -3,7 +3,7 @@ the rest, its .ics, cancelling the rest, and moving one session inside its windo
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -336,8 +336,16 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
     )
     if appointment.patient_id != request.user.pk and not has_role(request.user, *STAFF):
         raise Http404("No such appointment.")
+    staff = has_role(request.user, *STAFF)
     if appointment.patient_id != request.user.pk:
         audit_record(request=request, patient=appointment.patient, action="moving appointment")
+    hours = BookingPolicy.current().cancellation_notice_hours
+    if not staff and appointment.starts_at - timezone.now() < timedelta(hours=hours):
+        messages.error(
+            request,
+            _("Moving needs %(hours)s hours' notice; please call the clinic.") % {"hours": hours},
+        )
+        return redirect("appointment-detail", appointment_id=appointment.pk)
     today = timezone.localdate()
     window = move_window(appointment)
     first, last = window or (today, today + timedelta(days=BOOKING_HORIZON_DAYS))
@@ -377,6 +385,12 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
             status = 400
         else:
             chosen = form.cleaned_data["starts_at"]
+            if chosen not in _move_slots(appointment, local_day(chosen), local_day(chosen)):
+                messages.error(
+                    request,
+                    _("That time is not free for this visit: choose one of the day's times."),
+                )
+                status = 409
     context: dict[str, object] = {
         "appointment": appointment,
         "window": window,
@@ -395,7 +409,7 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
                 messages.error(request, picker_form.problem())
                 status = 400
             start, strip_last, day = picker_form.span()
-            slots = free_slots(appointment.treatment_type, first_day=start, last_day=strip_last)
+            slots = _move_slots(appointment, start, strip_last)
             context["picker"] = build_picker(
                 slots,
                 start=start,
@@ -406,6 +420,12 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
                 base=request.GET,
             )
     return render(request, "bookings/appointment_move.html", context, status=status)
+
+
+def _move_slots(appointment: Appointment, first: date, last: date) -> list[datetime]:
+    """The free start times a visit can move to, first..last, but the time it has now."""
+    slots = free_slots(appointment.treatment_type, first_day=first, last_day=last)
+    return [slot for slot in slots if slot != appointment.starts_at]
 
 
 class ReplanForm(forms.Form):

@@ -82,6 +82,7 @@ def offer_accept(
                     by=by,
                     reflow=reflow,
                     now=now,
+                    notice=False,  # a sooner time the clinic offered
                 )
             else:
                 booked = _book_course_from(offer, by=by, now=now)

@@ -88,7 +88,7 @@ def test_an_unknown_doctor_is_refused(clinic, alice):
     ("day", "message"),
     [
         ("yesterday", "That day could not be read"),
-        ("2027-02-01", "Choose Friday 26 February or a later day."),
+        ("2027-02-01", "Choose Friday 26 February 2027 or a later day."),
         ("2031-01-01", "or an earlier day."),
     ],
 )

@@ -104,7 +104,7 @@ def test_a_day_asked_for_with_no_free_time_says_so(clinic, alice):
     [
         ({"day": "someday"}, "That day could not be read"),
         ({"start": "2027-13-40"}, "That day could not be read"),
-        ({"day": "2027-02-25"}, "Choose Friday 26 February or a later day."),
+        ({"day": "2027-02-25"}, "Choose Friday 26 February 2027 or a later day."),
         ({"start": "2028-03-01"}, "or an earlier day."),
         ({"doctor": "999"}, "Select a valid choice"),
     ],
@@ -173,8 +173,8 @@ def test_a_move_offers_only_the_days_of_the_sessions_window(course, alice):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"day": "2027-03-14"}, "Choose Monday 15 March or a later day."),
-        ({"start": "2027-04-13"}, "Choose Monday 12 April or an earlier day."),
+        ({"day": "2027-03-14"}, "Choose Monday 15 March 2027 or a later day."),
+        ({"start": "2027-04-13"}, "Choose Monday 12 April 2027 or an earlier day."),
         ({"starts_at": local(date(2027, 4, 13), 10).isoformat()}, "must fall between"),
     ],
 )
@@ -269,7 +269,7 @@ def test_the_plan_pages_call_to_book_is_a_button_at_the_top(plan, alice):
 def test_a_course_picker_day_outside_the_horizon_is_refused_with_a_message(plan, alice):
     response = client_for(alice).get(reverse("course-book", args=[plan.pk]), {"day": "2020-01-01"})
     assert response.status_code == 400
-    assert "Choose Friday 26 February or a later day." in response.content.decode()
+    assert "Choose Friday 26 February 2027 or a later day." in response.content.decode()
 
 
 def test_a_move_to_a_time_taken_meanwhile_says_so_and_shows_that_days_times(course, alice, bob):

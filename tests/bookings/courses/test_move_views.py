@@ -105,3 +105,69 @@ def test_a_doctor_narrowing_the_window_proposes_moving_the_sessions_that_no_long
     ]
     assert [(b.date() - a.date()).days for a, b in itertools.pairwise(days)] == [35, 35, 35]
     assert {day.strftime("%H:%M") for day in days} == {"10:00"}  # across the clocks changing
+
+
+def test_inside_the_notice_period_a_patient_is_asked_to_call_and_staff_may_still_move(
+    booked, alice, receptionist
+):
+    first, url = booked[0], reverse("appointment-move", args=[booked[0].pk])
+    later = local(date(2027, 3, 2), 11)
+    with time_machine.travel(utc(2027, 2, 28, 12), tick=False):  # 22 hours before session 1
+        client = client_for(alice)
+        page = client.get(reverse("appointment-detail", args=[first.pk])).content.decode()
+        assert "please call the clinic" in page
+        assert url not in page  # no Move button, no cancel form
+        assert reverse("appointment-cancel", args=[first.pk]) not in page
+        response = client.get(url, follow=True)
+        assert "Moving needs 24 hours&#x27; notice; please call the clinic." in (
+            response.content.decode()
+        )
+        refused = client.post(url, {"starts_at": later.isoformat()})
+        assert refused.status_code == 302
+        assert Appointment.objects.get(pk=first.pk).starts_at == first.starts_at
+        staff = client_for(receptionist)
+        assert url in staff.get(reverse("appointment-detail", args=[first.pk])).content.decode()
+        assert staff.post(url, {"starts_at": later.isoformat()}).status_code == 302
+    assert Appointment.objects.get(pk=first.pk).starts_at == later
+
+
+def test_the_move_picker_does_not_offer_the_time_the_visit_has_now(booked, alice):
+    second = booked[1]
+    day = second.starts_at.astimezone(LONDON).date()
+    page = client_for(alice).get(reverse("appointment-move", args=[second.pk]), {"day": day})
+    offered = {t.at for band in page.context["picker"].bands for t in band.times}
+    assert offered  # the day has other times
+    assert second.starts_at not in offered
+
+
+@pytest.mark.parametrize(
+    "when",
+    [local(date(2027, 3, 21), 11), local(date(2027, 3, 22), 3), local(date(2027, 3, 22), 10, 5)],
+)
+def test_the_move_review_refuses_a_time_the_clinic_cannot_give(booked, alice, when):
+    """A Sunday, the middle of the night and a time off the slot grid: said at once, with that
+    day's times, and nothing moves; the day links carry no bad time along."""
+    second = booked[1]
+    url = reverse("appointment-move", args=[second.pk])
+    response = client_for(alice).get(url, {"starts_at": when.isoformat()})
+    assert response.status_code == 409
+    assert "That time is not free for this visit" in response.content.decode()
+    assert response.context["chosen"] is None
+    picker = response.context["picker"]
+    assert "starts_at" not in picker.later + "".join(day.href for day in picker.days)
+    assert Appointment.objects.get(pk=second.pk).starts_at == second.starts_at
+
+
+def test_the_move_service_itself_holds_a_patient_to_the_notice(booked, alice):
+    from django.core.exceptions import ValidationError
+
+    from bookings.courses.services import session_move
+
+    with pytest.raises(ValidationError, match="Moving needs 24 hours' notice"):
+        session_move(
+            appointment=booked[0],
+            new_start=local(date(2027, 3, 2), 11),
+            by=alice,
+            now=utc(2027, 2, 28, 12),
+        )
+    assert Appointment.objects.get(pk=booked[0].pk).starts_at == booked[0].starts_at
