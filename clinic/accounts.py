@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clinic.forms import ProfileForm, SignupForm
-from clinic.languages import profile_language, remember
+from clinic.languages import language_of, profile_language, remember
 from clinic.models import PatientProfile, PhotoConsent, PhotoScope, User
 from clinic.roles import Role, role_required
 from clinic.services import (
@@ -254,7 +254,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
             # The next page is in the language just chosen (clinic.languages keeps it).
             remember(request, record.user_id, record.language)
-            messages.success(request, _("Your details are saved."))
+            with translation.override(language_of(record)):
+                messages.success(request, _("Your details are saved."))
             return redirect("profile")
         return render(request, "clinic/profile.html", _profile_context(request, form), status=400)
     return render(request, "clinic/profile.html", _profile_context(request, form))

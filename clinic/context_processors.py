@@ -11,5 +11,7 @@ def clinic(request: HttpRequest) -> dict[str, Any]:
     return {
         "clinic_name": settings.CLINIC_NAME,
         "clinic_time_zone": settings.CLINIC_TIME_ZONE,
+        # Each named in itself, never translated: a reader looks for their own language's name.
+        "site_languages": settings.LANGUAGES,
         "user_roles": {role.name.lower(): role in roles for role in Role},
     }

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from clinic.audit import audit_record
 from clinic.intake import (
@@ -112,7 +113,7 @@ def _next(intake: Intake, section: Section) -> str:
 def intake_start(request: HttpRequest) -> HttpResponse:
     profile = PatientProfile.objects.get(user=request.user)
     if profile.date_of_birth is None:
-        messages.info(request, "Please add your date of birth first: your course depends on it.")
+        messages.info(request, _("Please add your date of birth first: your course depends on it."))
         return redirect("profile")
     intake = intake_current(patient=request.user, by=request.user)
     return redirect("intake-section", intake_id=intake.pk, section=first_unanswered(intake).name)
@@ -135,7 +136,7 @@ def intake_section(request: HttpRequest, intake_id: int, section: str) -> HttpRe
     if current is None:
         raise Http404("No such section.")
     if not intake.is_draft:
-        messages.info(request, "This questionnaire is submitted.")
+        messages.info(request, _("This questionnaire is submitted."))
         plan = getattr(intake, "plan", None)
         return redirect("plan-detail", plan_id=plan.pk) if plan else redirect("home")
     if not current.applies_to(intake):
@@ -162,7 +163,7 @@ def intake_section(request: HttpRequest, intake_id: int, section: str) -> HttpRe
                 request=request, patient=intake.patient, action="saved intake", detail=current.name
             )
         if "leave" in request.POST:
-            messages.success(request, "Saved. You can come back and carry on at any time.")
+            messages.success(request, _("Saved. You can come back and carry on at any time."))
             if on_behalf:
                 return redirect("patient-detail", patient_id=intake.patient_id)
             return redirect("home")

@@ -13,11 +13,14 @@ clinic.apps (the login keeps the language), the reminders, clinic.services and t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
 
 from clinic.models import Language, PatientProfile
 from clinic.roles import Role, has_role
@@ -127,3 +130,9 @@ def remember_at_login(sender: Any, request: HttpRequest | None, user: Any, **kwa
     """Connected to user_logged_in (clinic.apps): every login, the test client's among them."""
     if request is not None:
         remember(request, user.pk)
+
+
+def short_day(day: date) -> str:
+    """A day in a message ("Mon 4 Jan"), in the active language (its translators give the
+    order and the names)."""
+    return date_format(day, pgettext("a short day in a sentence (Django date format)", "D j M"))

@@ -57,7 +57,7 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(  # type: ignore[assignment]
-        "email address", unique=True, null=True, blank=True
+        _("email address"), unique=True, null=True, blank=True
     )
 
     USERNAME_FIELD = "email"

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import (  # type: ignore[attr-defin
     exceeds_maximum_length_ratio,  # Django's, not in its type stubs
 )
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 def _squash(text: str) -> str:
@@ -40,11 +41,12 @@ class PersonalDetailsValidator(UserAttributeSimilarityValidator):
                 # strings share many letters without looking alike.
                 if SequenceMatcher(a=candidate, b=name).ratio() >= self.max_similarity:
                     raise ValidationError(
-                        "The password is too similar to your name.", code="password_too_similar"
+                        gettext("The password is too similar to your name."),
+                        code="password_too_similar",
                     )
 
     def get_help_text(self) -> str:
-        return "Your password can't be like your name or your email address."
+        return gettext("Your password can't be like your name or your email address.")
 
 
 class DifferentCharactersValidator:
@@ -56,9 +58,12 @@ class DifferentCharactersValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(set(password) - set(" \t\n\r\u00a0")) < self.min_different:
             raise ValidationError(
-                f"Use at least {self.min_different} different characters (spaces do not count).",
+                gettext("Use at least %(count)s different characters (spaces do not count).")
+                % {"count": self.min_different},
                 code="password_too_few_different",
             )
 
     def get_help_text(self) -> str:
-        return f"Your password must use at least {self.min_different} different characters."
+        return gettext("Your password must use at least %(count)s different characters.") % {
+            "count": self.min_different
+        }

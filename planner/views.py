@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_record, client_address
@@ -252,6 +253,6 @@ def intake_submit(request: HttpRequest, intake_id: int) -> HttpResponse:
             else:
                 messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Thank you. Here is the course we propose for you.")
+            messages.success(request, _("Thank you. Here is the course we propose for you."))
             return redirect("plan-detail", plan_id=plan.pk)
     return render_section(request, intake, consent, form, status=400)

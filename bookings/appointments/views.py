@@ -357,7 +357,7 @@ def cancel_from_form(
     else show `page` again with what was refused, as a 400."""
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why, to cancel.")
+        messages.error(request, _("Say why, to cancel."))
     else:
         override = form.cleaned_data["override"] and has_role(request.user, *STAFF)
         try:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bookings.appointments.events import announce_time_freed, announce_visit_withdrawn
 from bookings.appointments.services import STAFF, SlotUnavailable, is_double_booking
@@ -32,6 +33,7 @@ from bookings.courses.search import (
 )
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, TreatmentType
 from bookings.reminders.services import reminders_course, reminders_plan, reminders_withdraw
+from clinic.languages import short_day
 from clinic.models import User
 from clinic.roles import has_role
 from planner.models import TreatmentPlan
@@ -109,10 +111,13 @@ def _work_out(
     reuse, surplus = replaced[:to_place], replaced[to_place:]
     if len(held) + len(coming) < plan.sessions and not missed:
         reasons.append(
-            f"The course has {plan.sessions} sessions; {len(coming) + len(held)} are booked."
+            gettext("The course has %(sessions)s sessions; %(booked)s are booked.")
+            % {"sessions": plan.sessions, "booked": len(coming) + len(held)}
         )
     if surplus and len(held) + len(coming) > plan.sessions:
-        reasons.append(f"The course now has {plan.sessions} sessions.")
+        reasons.append(
+            gettext("The course now has %(sessions)s sessions.") % {"sessions": plan.sessions}
+        )
     steps: list[FixStep] = [
         FixStep(
             "keep",
@@ -130,8 +135,11 @@ def _work_out(
     if to_place and anchor is not None and _lapsed(anchor, plan, now=now, policy=policy):
         closed = local_day(anchor.starts_at) + timedelta(days=window.max_days)
         reasons.append(
-            f"The window for session {len(held) + len(kept) + 1} closed on {closed:%a %d %b}: "
-            "the rest of the course starts again from the earliest free time."
+            gettext(
+                "The window for session %(number)s closed on %(day)s: the rest of the course "
+                "starts again from the earliest free time."
+            )
+            % {"number": len(held) + len(kept) + 1, "day": short_day(closed)}
         )
     if to_place:
         Appointment.objects.filter(pk__in=[a.pk for a in replaced]).update(
@@ -320,8 +328,11 @@ def _place(
     opens = day + timedelta(days=plan.window.min_days)
     closes = day + timedelta(days=plan.window.max_days)
     raise CourseUnfixable(
-        f"Session {number + 1} cannot be placed between {opens:%a %d %b} and {closes:%a %d %b} "
-        "with the rest of the course after it: please call the clinic."
+        gettext(
+            "Session %(number)s cannot be placed between %(first)s and %(last)s with the rest "
+            "of the course after it: please call the clinic."
+        )
+        % {"number": number + 1, "first": short_day(opens), "last": short_day(closes)}
     )
 
 

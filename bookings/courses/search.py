@@ -20,6 +20,7 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bookings.calendars.availability import (
     Calendar,
@@ -29,6 +30,7 @@ from bookings.calendars.availability import (
     open_calendar,
 )
 from bookings.models import BookingPolicy, ResourceKind, TreatmentType
+from clinic.languages import short_day
 from planner.rules import Window
 
 FIRST_SEARCH_DAYS = 60  # how far ahead "earliest" looks for the first session
@@ -323,18 +325,18 @@ def propose_series(
             alternatives,
             deadline,
         )
-    reason = (
-        f"No free time for session {number} between {opens:%a %d %b} and {closes:%a %d %b}"
-        + (
-            " with that doctor"
-            if preferences.doctor_id or (preferences.same_doctor and number > 1)
-            else ""
-        )
-        + (" on the days and times you chose" if preferences.weekdays or preferences.bands else "")
-        + "."
+    reason = _no_free_time(
+        number,
+        opens,
+        closes,
+        doctor=bool(preferences.doctor_id or (preferences.same_doctor and number > 1)),
+        chosen=bool(preferences.weekdays or preferences.bands),
     )
     if search.spent():
-        reason = f"Session {number} could not be placed in time: {reason}"
+        reason = gettext("Session %(number)s could not be placed in time: %(reason)s") % {
+            "number": number,
+            "reason": reason,
+        }
     return _failed(
         SeriesFailure(number, reason),
         treatment_type,
@@ -426,3 +428,25 @@ def propose_following(
         day + timedelta(days=window.min_days),
         day + timedelta(days=window.max_days),
     )
+
+
+def _no_free_time(number: int, opens: date, closes: date, *, doctor: bool, chosen: bool) -> str:
+    """Why session `number` found no time, in the active language."""
+    values = {"number": number, "first": short_day(opens), "last": short_day(closes)}
+    if doctor and chosen:
+        text = gettext(
+            "No free time for session %(number)s between %(first)s and %(last)s with that "
+            "doctor on the days and times you chose."
+        )
+    elif doctor:
+        text = gettext(
+            "No free time for session %(number)s between %(first)s and %(last)s with that doctor."
+        )
+    elif chosen:
+        text = gettext(
+            "No free time for session %(number)s between %(first)s and %(last)s on the days and "
+            "times you chose."
+        )
+    else:
+        text = gettext("No free time for session %(number)s between %(first)s and %(last)s.")
+    return text % values

@@ -58,7 +58,7 @@ def course_cancel_rest(
         .order_by("starts_at")
     )
     if not coming:
-        raise ValidationError("No session of this course is still to come.")
+        raise ValidationError(gettext("No session of this course is still to come."))
     cancelled = [
         appointment_cancel(
             appointment=a, by=by, reason=reason, override=override, now=now, tell=False
@@ -124,12 +124,15 @@ def course_session_book(
         concern=plan.concern, area=plan.intake.get("area", "")
     )
     if treatment_type is None:
-        raise ValidationError("The clinic has no treatment set up for this concern yet.")
+        raise ValidationError(gettext("The clinic has no treatment set up for this concern yet."))
     with transaction.atomic():
         TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).exists()
         following = course_next_session(plan)
         if following is None:
-            raise ValidationError(f"All {plan.sessions} sessions of this course are booked.")
+            raise ValidationError(
+                gettext("All %(sessions)s sessions of this course are booked.")
+                % {"sessions": plan.sessions}
+            )
         number, window = following
         if window is not None and window[0] > window[1]:
             raise ValidationError(
@@ -188,7 +191,7 @@ def series_book(
         concern=plan.concern, area=plan.intake.get("area", "")
     )
     if treatment_type is None:
-        raise ValidationError("The clinic has no treatment set up for this concern yet.")
+        raise ValidationError(gettext("The clinic has no treatment set up for this concern yet."))
     sessions = proposal.sessions
     window = plan.window
     zone = clinic_zone()
@@ -372,7 +375,7 @@ def session_move(
     else:
         chosen = calendar.free_at(new_start, appointment.doctor_id) or calendar.free_at(new_start)
     if chosen is None:
-        raise SlotUnavailable("That time is not free. Please choose another.")
+        raise SlotUnavailable(gettext("That time is not free. Please choose another."))
     moved = ProposedSession(
         number=appointment.session_number or 1,
         starts_at=new_start,

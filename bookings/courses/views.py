@@ -90,13 +90,13 @@ def booking_closed(plan: TreatmentPlan) -> str:
     finished or stopped, cannot be booked yet (a hard stop, a review to come), or is booked
     already (its sessions are then moved or re-planned)."""
     if plan.status == PlanStatus.COMPLETED:
-        return "This course is completed: every session has taken place."
+        return _("This course is completed: every session has taken place.")
     if plan.status == PlanStatus.STOPPED:
-        return "This course was stopped, so it has no sessions to book."
+        return _("This course was stopped, so it has no sessions to book.")
     if problem := plan.booking_problem:
         return problem  # a hard stop, or the doctor's review still to come
     if Appointment.objects.active().filter(plan=plan).exists():
-        return (
+        return _(
             "This course is booked: its sessions are listed here. Move a session, or re-plan "
             "the rest, from this page."
         )
@@ -320,7 +320,7 @@ def course_cancel_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         do=lambda reason, override: course_cancel_rest(
             plan=plan, by=request.user, reason=reason, override=override
         ),
-        done="The rest of the course is cancelled.",
+        done=_("The rest of the course is cancelled."),
         action="cancelled course",
         then=lambda: redirect("course-detail", plan_id=plan.pk),
         page=lambda: course_detail(request, plan_id),
@@ -440,7 +440,7 @@ def course_replan(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = ReplanForm(request.POST)
     status = 400
     if not form.is_valid():
-        messages.error(request, "That re-plan is not one this page showed. Please look again.")
+        messages.error(request, _("That re-plan is not one this page showed. Please look again."))
     else:
         try:
             fix = course_fix_apply(

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext
+
 from bookings.calendars.availability import local_day
 from bookings.models import Appointment
+from clinic.languages import short_day
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,14 @@ def outside_window(appointment: Appointment, new_start: datetime) -> str:
     window = move_window(appointment)
     if window is None or window[0] <= local_day(new_start) <= window[1]:
         return ""
-    return (
-        f"Session {appointment.session_number} must fall between {window[0]:%a %d %b} and "
-        f"{window[1]:%a %d %b}, inside its window from the session before."
-    )
+    return gettext(
+        "Session %(number)s must fall between %(first)s and %(last)s, inside its window "
+        "from the session before."
+    ) % {
+        "number": appointment.session_number,
+        "first": short_day(window[0]),
+        "last": short_day(window[1]),
+    }
 
 
 def move_effects(appointment: Appointment, new_start: datetime) -> list[MoveEffect]:

@@ -19,6 +19,9 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bookings.models import Appointment, AppointmentStatus, LinkUse
 
@@ -43,13 +46,15 @@ class LinkProblem(Exception):
         self.status, self.title, self.message = status, title, message
 
 
-def invalid(message: str = "Sign in to see your appointments.") -> LinkProblem:
-    return LinkProblem(400, "This link is not valid", message)
+def invalid(message: str = "") -> LinkProblem:
+    return LinkProblem(
+        400, _("This link is not valid"), message or _("Sign in to see your appointments.")
+    )
 
 
 def used() -> LinkProblem:
     return LinkProblem(
-        410, "This link has already been used", "Sign in to see your appointment as it is."
+        410, _("This link has already been used"), _("Sign in to see your appointment as it is.")
     )
 
 
@@ -75,13 +80,15 @@ def _claim(token: str) -> Claim:
     except signing.SignatureExpired:
         raise LinkProblem(
             410,
-            "This link has expired",
-            "Links in our messages work for a limited time. Sign in to see your appointments.",
+            _("This link has expired"),
+            _("Links in our messages work for a limited time. Sign in to see your appointments."),
         ) from None
     except signing.BadSignature:
         raise invalid(
-            "It may have been cut short when it was copied. Open it from the message again, "
-            "or sign in to see your appointments."
+            _(
+                "It may have been cut short when it was copied. Open it from the message again, "
+                "or sign in to see your appointments."
+            )
         ) from None
     try:
         claim = Claim(int(data["a"]), str(data["do"]), int(data["t"]), str(data["n"]))
@@ -102,19 +109,26 @@ def link_read(token: str, *, now: datetime | None = None) -> tuple[Claim, Appoin
         .first()
     )
     if appointment is None:
-        raise LinkProblem(404, "This visit is not in our calendar", "Sign in to see yours.")
+        raise LinkProblem(404, _("This visit is not in our calendar"), _("Sign in to see yours."))
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise LinkProblem(410, "This visit was cancelled", "There is nothing left to do here.")
+        raise LinkProblem(
+            410, _("This visit was cancelled"), _("There is nothing left to do here.")
+        )
     if int(appointment.starts_at.timestamp()) != claim.starts_at:
         when = timezone.localtime(appointment.starts_at)
         raise LinkProblem(
             410,
-            "This visit has moved",
-            f"This link was for the time the visit had before; it is now on "
-            f"{when:%A %d %B at %H:%M}. Use the links in the newest message, or sign in.",
+            _("This visit has moved"),
+            _(
+                "This link was for the time the visit had before; it is now on %(when)s. Use "
+                "the links in the newest message, or sign in."
+            )
+            % {"when": date_format(when, pgettext("a time in a sentence", "l j F, H:i"))},
         )
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
-        raise LinkProblem(410, "This visit's time has passed", "Sign in to see your appointments.")
+        raise LinkProblem(
+            410, _("This visit's time has passed"), _("Sign in to see your appointments.")
+        )
     if claim.action in SINGLE_USE and LinkUse.objects.filter(nonce=claim.nonce).exists():
         raise used()
     return claim, appointment

@@ -13,6 +13,8 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from bookings.appointments.services import SlotUnavailable
 from bookings.calendars.availability import clinic_zone
@@ -50,14 +52,20 @@ def _check_open(offer: WaitlistOffer, by: User, now: datetime) -> None:
     if entry.patient_id != by.pk and not has_role(by, *OFFER_STAFF):
         raise PermissionDenied("Not your offer.")
     if offer.status == OfferStatus.TAKEN:
-        raise OfferGone("Someone else accepted this time first.")
+        raise OfferGone(gettext("Someone else accepted this time first."))
     if offer.status != OfferStatus.OPEN:
-        raise ValidationError(f"This offer is {offer.get_status_display().lower()} already.")
+        raise ValidationError(
+            gettext("This offer is %(status)s already.")
+            % {"status": offer.get_status_display().lower()}
+        )
     if offer.expires_at <= now:
         until = offer.expires_at.astimezone(clinic_zone())
-        raise OfferGone(f"This offer lapsed on {until:%a %d %b at %H:%M}.")
+        raise OfferGone(
+            gettext("This offer lapsed on %(when)s.")
+            % {"when": date_format(until, pgettext("a time in a sentence", "l j F, H:i"))}
+        )
     if entry.status != EntryStatus.WAITING:
-        raise ValidationError("This is not on the waitlist any more.")
+        raise ValidationError(gettext("This is not on the waitlist any more."))
 
 
 def offer_accept(
@@ -102,7 +110,7 @@ def offer_accept(
         WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
             status=OfferStatus.TAKEN, decided_at=now
         )
-        raise OfferGone("Someone else accepted this time first.") from None
+        raise OfferGone(gettext("Someone else accepted this time first.")) from None
 
 
 def _book_course_from(offer: WaitlistOffer, *, by: User, now: datetime) -> list[Appointment]:

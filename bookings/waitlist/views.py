@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings.appointments.services import STAFF
@@ -19,6 +20,7 @@ from bookings.models import Appointment, OfferStatus, WaitlistEntry, WaitlistOff
 from bookings.waitlist.offers import OfferGone, offer_accept, offer_decline, offer_effects
 from bookings.waitlist.services import waitlist_join, waitlist_leave
 from clinic.audit import audit_record, audit_record_many
+from clinic.languages import short_day
 from clinic.roles import has_role, role_required
 
 
@@ -56,13 +58,19 @@ def waitlist_join_view(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"On the waitlist for session {entry.session_number}: a time that comes free "
-                f"between {entry.earliest:%a %d %b} and {entry.latest:%a %d %b} will be offered "
-                "by email.",
+                _(
+                    "On the waitlist for session %(number)s: a time that comes free between "
+                    "%(first)s and %(last)s will be offered by email."
+                )
+                % {
+                    "number": entry.session_number,
+                    "first": short_day(entry.earliest),
+                    "last": short_day(entry.latest),
+                },
             )
             return redirect("course-detail", plan_id=plan.pk)
     else:
-        messages.error(request, "Choose a session, or a date for the first session.")
+        messages.error(request, _("Choose a session, or a date for the first session."))
     response = course_detail(request, plan_id)
     response.status_code = 400
     return response
@@ -85,7 +93,7 @@ def waitlist_leave_view(request: HttpRequest, entry_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         audit_record(request=request, patient=entry.patient, action="left waitlist")
-        messages.success(request, "Off the waitlist.")
+        messages.success(request, _("Off the waitlist."))
     if request.POST.get("back") == "waitlist" and has_role(request.user, *STAFF):
         return redirect("waitlist")
     return redirect("course-detail", plan_id=entry.plan_id)
@@ -141,9 +149,9 @@ def offer_decide(request: HttpRequest, offer_id: int, decision: str) -> HttpResp
         detail=f"offer {offer.pk}",
     )
     if decision == "decline":
-        messages.success(request, "Declined; you stay on the waitlist for another time.")
+        messages.success(request, _("Declined; you stay on the waitlist for another time."))
         return redirect("course-detail", plan_id=offer.entry.plan_id)
-    messages.success(request, "The time is yours: the course is updated.")
+    messages.success(request, _("The time is yours: the course is updated."))
     return redirect("course-detail", plan_id=offer.entry.plan_id)
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clinic.languages import SESSION_KEY
 from clinic.models import PatientProfile
+from tests.clinic.test_profile import profile_data
 from tests.conftest import client_for
 
 
@@ -65,3 +66,20 @@ def test_the_cookie_follows_the_profile(alice):
     client = client_for(alice)
     client.get(reverse("profile"))
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+def test_the_profile_says_it_saved_in_the_language_just_chosen(alice):
+    client = client_for(alice)
+    page = client.post(reverse("profile"), profile_data(language="zh-hans"), follow=True)
+    assert "您的资料已保存。" in page.content.decode()
+    assert "Your details are saved." not in page.content.decode()
+
+
+def test_the_language_switcher_names_each_language_in_itself_whatever_the_page_is_in(client, db):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ms"
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="ms">' in page
+    for code, name in settings.LANGUAGES:
+        assert f'<option value="{code}" lang="{code}"' in page
+        assert f">{name}</option>" in page
+    assert "Bahasa Inggeris" not in page

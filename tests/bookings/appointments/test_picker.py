@@ -285,3 +285,12 @@ def test_a_move_to_a_time_taken_meanwhile_says_so_and_shows_that_days_times(cour
     assert "not free" in response.content.decode()
     assert response.context["picker"].chosen == date(2027, 3, 17)
     assert Appointment.objects.get(pk=course[1].pk).starts_at == course[1].starts_at
+
+
+def test_a_day_refused_is_said_in_the_readers_language_with_its_year(clinic, alice):
+    from clinic.models import PatientProfile
+
+    PatientProfile.objects.filter(user=alice).update(language="ms")
+    page = consultation(alice, day="2027-02-25")
+    assert page.status_code == 400
+    assert "Pilih Jumaat, 26 Februari 2027 atau hari selepasnya." in page.content.decode()

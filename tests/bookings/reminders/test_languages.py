@@ -2,6 +2,7 @@
 names of days and months, in the clinic's time zone. A patient whose profile holds a language
 the clinic does not ship is written to in the clinic's language."""
 
+import re
 from datetime import date
 
 import pytest
@@ -159,3 +160,17 @@ def test_a_batch_in_three_languages_costs_the_queries_of_a_batch_in_one(clinic):
     mail.outbox.clear()
     assert batch(["en", "ms", "zh-hans"], 14) == one_language
     assert {m.subject.split(": ")[1][:2] for m in mail.outbox} == {"Bo", "Di", "已预"}
+
+
+@pytest.mark.parametrize("language", ["en", "ms", "zh-hans"])
+def test_every_link_in_the_html_email_can_be_tapped_in_every_language(clinic, language):
+    """Chinese puts a full-width colon before a link; the link is still a link."""
+    patient = speaking(language, email=f"{language}@example.com")
+    book(clinic, patient)
+    assert run_due(BOOKED_ON) == ["sent"]
+    (email,) = mail.outbox
+    links = re.findall(r"https?://\S+", email.body)
+    assert links
+    html = email.alternatives[0][0]
+    for link in links:
+        assert f'href="{link}"' in html

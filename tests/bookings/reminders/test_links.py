@@ -137,7 +137,7 @@ def test_a_link_for_a_visit_that_has_moved_since_says_so(visit, pre_care_links, 
     page = open_link(pre_care_links["confirm"], data={})
     assert page.status_code == 410
     assert "This visit has moved" in page.text
-    assert "Friday 12 March at 14:00" in page.text
+    assert "Friday 12 March, 14:00" in page.text
     visit.refresh_from_db()
     assert visit.confirmed_at is None
 
