@@ -122,3 +122,15 @@ def test_the_quote_is_in_the_currency_the_clinic_set(types, alice, settings):
     with translation.override("en-gb"):
         quote = course_quote(course(alice, sessions=2))
     assert quote == Quote(90000, "GBP", "2 sessions \N{MULTIPLICATION SIGN} £450.00")
+
+
+def test_the_plan_page_shows_the_courses_price_before_booking(types, alice):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    plan = course(alice, sessions=6)
+    page = client_for(alice).get(reverse("plan-detail", args=[plan.pk])).content.decode()
+    assert "Book your sessions" in page
+    assert "Price of this course: <strong>RM2,700.00</strong>" in page
+    assert "6 sessions \N{MULTIPLICATION SIGN} " in page
