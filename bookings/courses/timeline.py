@@ -115,7 +115,8 @@ def course_timeline(
                 state=state,
                 appointment=appointment,
                 window=session_window,
-                estimated=anchor_estimated and appointment is None,
+                # Counted from a session not booked: a guess, even for a booked session after it.
+                estimated=anchor_estimated,
                 is_next=is_next,
                 review_after=number == plan.review_after_session and number < plan.sessions,
             )

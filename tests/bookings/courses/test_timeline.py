@@ -129,3 +129,17 @@ def test_the_care_advice_is_the_planners_and_names_each_source_once():
     assert timeline.aftercare == AFTERCARE
     sources = timeline.care_sources
     assert len(sources) == len(set(sources)) == len({c.source for c in PRE_CARE + AFTERCARE})
+
+
+def test_a_booked_session_after_one_not_booked_shows_its_window_as_a_guess():
+    course = plan()
+    sessions = [
+        visit(course, 1, MARCH_1),
+        visit(course, 2, MARCH_1 + timedelta(days=21), status=AppointmentStatus.CANCELLED),
+        visit(course, 3, MARCH_1 + timedelta(days=70)),
+    ]
+    timeline = course_timeline(course, sessions, now=MARCH_1 - timedelta(days=3))
+    second, third = timeline.steps[1], timeline.steps[2]
+    assert (second.state, second.estimated) == ("to_book", False)  # counted from session 1
+    assert (third.state, third.estimated) == ("booked", True)  # counted from a guess
+    assert timeline.steps[3].estimated is False  # counted from session 3, booked
