@@ -340,7 +340,9 @@ def appointment_move_view(request: HttpRequest, appointment_id: int) -> HttpResp
     if appointment.patient_id != request.user.pk:
         audit_record(request=request, patient=appointment.patient, action="moving appointment")
     hours = BookingPolicy.current().cancellation_notice_hours
-    if not staff and appointment.starts_at - timezone.now() < timedelta(hours=hours):
+    now = timezone.now()
+    # A visit still to come, inside the notice: the patient calls (a past one is refused below).
+    if not staff and now < appointment.starts_at < now + timedelta(hours=hours):
         messages.error(
             request,
             _("Moving needs %(hours)s hours' notice; please call the clinic.") % {"hours": hours},

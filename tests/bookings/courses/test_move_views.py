@@ -171,3 +171,15 @@ def test_the_move_service_itself_holds_a_patient_to_the_notice(booked, alice):
             now=utc(2027, 2, 28, 12),
         )
     assert Appointment.objects.get(pk=booked[0].pk).starts_at == booked[0].starts_at
+
+
+def test_a_visit_that_has_passed_is_not_said_to_need_notice(booked, alice):
+    with time_machine.travel(utc(2027, 3, 2, 12), tick=False):  # the day after session 1
+        response = client_for(alice).post(
+            reverse("appointment-move", args=[booked[0].pk]),
+            {"starts_at": local(date(2027, 3, 9), 11).isoformat()},
+        )
+    assert response.status_code == 400
+    assert "Only an appointment still to come can move." in response.content.decode()
+    assert "notice" not in response.content.decode()
+    assert Appointment.objects.get(pk=booked[0].pk).starts_at == booked[0].starts_at
